@@ -1,0 +1,18 @@
+# The two quick-start commands. Everything else is in eng/.
+.PHONY: run test db-stop db-remove
+
+## Run the monolith on http://127.0.0.1:5000 (Swagger UI at /swagger), on a local PostgreSQL unless
+## ConnectionStrings__Postgres is set.
+run:
+	@eng/run.sh
+
+## Build with warnings as errors, start the servers the tests need, run every test, stop the servers.
+test:
+	@eng/test.sh
+
+## Stop / delete the local database that `make run` provisions in .local/postgres.
+db-stop:
+	@eng/postgres.sh stop .local/postgres
+
+db-remove:
+	@eng/postgres.sh remove .local/postgres

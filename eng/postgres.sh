@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# A throwaway or long-lived local PostgreSQL cluster, no container needed.
+#
+#   eng/postgres.sh start <data-dir> [--fast]   initdb if needed, start on a free loopback port,
+#                                               print the connection string on stdout
+#   eng/postgres.sh stop  <data-dir>            stop the cluster (keeps the data)
+#   eng/postgres.sh remove <data-dir>           stop and delete the data
+#
+# As root the server runs as the `postgres` user (PostgreSQL refuses root). Missing binaries are
+# installed from the distribution (apt) when running as root, unless MODULAR_NO_INSTALL=1.
+set -euo pipefail
+
+log() { echo "postgres: $*" >&2; }
+
+find_bindir() {
+  local dir
+  for dir in /usr/lib/postgresql/*/bin /usr/local/pgsql/bin; do
+    [[ -x "$dir/initdb" && -x "$dir/pg_ctl" ]] && { echo "$dir"; return 0; }
+  done
+  command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
+  return 1
+}
+
+ensure_binaries() {
+  if BINDIR=$(find_bindir); then return 0; fi
+  if [[ $(id -u) -ne 0 || ${MODULAR_NO_INSTALL:-0} == 1 ]]; then
+    log "no PostgreSQL binaries found; install PostgreSQL or set ConnectionStrings__Postgres"; exit 1
+  fi
+  log "installing PostgreSQL from the distribution (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  BINDIR=$(find_bindir)
+}
+
+# Run a PostgreSQL tool as the cluster owner.
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pick_port() {
+  local port
+  for port in $(seq 54320 54399) $(shuf -i 20000-60000 -n 50); do
+    port_is_free "$port" && { echo "$port"; return 0; }
+  done
+  log "no free port found"; exit 1
+}
+
+conn_string() { echo "Host=127.0.0.1;Port=$1;Username=postgres;Database=postgres"; }
+
+running_port() { # prints the port of a running cluster in $1, if any
+  local pidfile="$1/data/postmaster.pid"
+  [[ -f $pidfile ]] || return 1
+  as_owner "$BINDIR/pg_ctl" -D "$1/data" status >/dev/null 2>&1 || return 1
+  sed -n '4p' "$pidfile"
+}
+
+start() {
+  local dir=$1 fast=${2:-}
+  ensure_binaries
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [[ $(id -u) -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    chown postgres "$dir"
+    if ! runuser -u postgres -- test -w "$dir"; then
+      log "user postgres cannot reach $dir (a parent folder is closed to it); choose another folder"; exit 1
+    fi
+  fi
+
+  local port
+  if port=$(running_port "$dir"); then
+    log "already running on port $port"; conn_string "$port"; return 0
+  fi
+
+  if [[ ! -f $dir/data/PG_VERSION ]]; then
+    as_owner "$BINDIR/initdb" -D "$dir/data" --auth=trust --username=postgres --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+  fi
+  mkdir -p "$dir/socket"
+  [[ $(id -u) -eq 0 ]] && chown postgres "$dir/socket"
+
+  port=$(pick_port)
+  local options="-c listen_addresses=127.0.0.1 -p $port -k $dir/socket -c max_connections=300"
+  [[ $fast == --fast ]] && options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  as_owner "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 30 start >/dev/null \
+    || { tail -20 "$dir/server.log" >&2; exit 1; }
+  log "running on 127.0.0.1:$port (data in $dir/data, log in $dir/server.log)"
+  conn_string "$port"
+}
+
+stop() {
+  local dir=$1
+  [[ -d $dir/data ]] || return 0
+  ensure_binaries
+  as_owner "$BINDIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+remove() { stop "$1"; rm -rf "$1"; log "removed $1"; }
+
+case "${1:-}" in
+  start) start "${2:?data dir}" "${3:-}" ;;
+  stop) stop "${2:?data dir}" ;;
+  remove) remove "${2:?data dir}" ;;
+  *) echo "usage: $0 start|stop|remove <data-dir> [--fast]" >&2; exit 2 ;;
+esac

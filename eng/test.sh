@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# make test: every test of the repository against real servers.
+#  1. build the solution, warnings as errors;
+#  2. start a throwaway PostgreSQL (and the container image the end-to-end tests run);
+#  3. run each test project, collecting TRX results;
+#  4. stop everything and print one line: "N passed, N failed, N skipped".
+# Exits non-zero when a test failed, a test run crashed, or no test ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+results=$root/.local/test-results
+rm -rf "$results"; mkdir -p "$results"
+
+pgdir=$(mktemp -d /tmp/modular-test-pg.XXXXXX)
+cleanup() {
+  eng/postgres.sh remove "$pgdir" >/dev/null 2>&1 || true
+  [[ -x eng/container.sh ]] && eng/container.sh cleanup >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+start=$(date +%s)
+echo "== build"
+dotnet build Modular.sln -nologo -v q -warnaserror || { echo "0 passed, 1 failed"; echo "build failed"; exit 1; }
+
+echo "== servers"
+MODULAR_TEST_POSTGRES=$(eng/postgres.sh start "$pgdir" --fast) || { echo "0 passed, 1 failed"; exit 1; }
+export MODULAR_TEST_POSTGRES
+
+if [[ -x eng/container.sh ]]; then
+  echo "== container image"
+  if image=$(eng/container.sh build); then
+    export MODULAR_TEST_IMAGE=$image
+  else
+    echo "container image build failed; the container tests will fail" >&2
+  fi
+fi
+
+crashed=0
+for project in tests/Modular.Tests.*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  grep -q 'Microsoft.NET.Test.Sdk' "$project" || continue
+  echo "== $name"
+  if ! dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results"; then
+    [[ -f $results/$name.trx ]] || { echo "$name crashed before writing results" >&2; crashed=$((crashed + 1)); }
+  fi
+done
+
+passed=0; failed=$crashed; total=0
+for trx in "$results"/*.trx; do
+  [[ -f $trx ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  total=$((total + $(get total)))
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+done
+skipped=$((total - passed - failed + crashed))
+(( skipped < 0 )) && skipped=0
+
+echo "== done in $(( $(date +%s) - start )) s"
+echo "$passed passed, $failed failed, $skipped skipped"
+if (( failed > 0 || passed == 0 )); then exit 1; fi

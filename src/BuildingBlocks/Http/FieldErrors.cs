@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Modular.BuildingBlocks.Http;
+
+/// <summary>
+/// Collects field errors of one request; <see cref="ToProblem"/> turns them into a 400 RFC 7807 body
+/// (<c>errors: { field: [messages] }</c>) or into Wolverine's "no problems, go on".
+/// </summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => _errors.Count == 0;
+
+    public FieldErrors Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages))
+            _errors[field] = messages = [];
+        messages.Add(message);
+        return this;
+    }
+
+    /// <summary>Adds <paramref name="message"/> for <paramref name="field"/> when <paramref name="failed"/> is true.</summary>
+    public FieldErrors When(bool failed, string field, string message) => failed ? Add(field, message) : this;
+
+    public ProblemDetails ToProblem() => IsEmpty
+        ? WolverineContinue.NoProblems
+        : new HttpValidationProblemDetails(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid.",
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        };
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Modular.BuildingBlocks.Http;
+
+/// <summary>The ProblemDetails a use case returns when it refuses a request for a reason other than its fields.</summary>
+public static class Problems
+{
+    public static ProblemDetails NotFound(string what, object id) => new()
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = $"{what} not found.",
+        Detail = $"No {what.ToLowerInvariant()} has the id '{id}'.",
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+    };
+
+    public static ProblemDetails Conflict(string title, string detail) => new()
+    {
+        Status = StatusCodes.Status409Conflict,
+        Title = title,
+        Detail = detail,
+        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+    };
+}

@@ -1,0 +1,107 @@
+using System.Text.Json.Serialization;
+using JasperFx;
+using JasperFx.Resources;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Modular.BuildingBlocks.Health;
+using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.OpenApi;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Modular.BuildingBlocks;
+
+/// <summary>
+/// Composes a host from modules: <c>builder.AddModular(modules)</c> before <c>Build()</c>,
+/// <c>app.UseModular()</c> after. Everything a module contributes comes from its <see cref="ModuleDefinition"/>
+/// and its assembly, and only when <c>Modular:Modules</c> selects it.
+/// </summary>
+public static class ModularHost
+{
+    public const string SharedConnectionStringName = "Postgres";
+    public const string MessageStorageSchema = "wolverine";
+    private const string Title = "Modular API";
+
+    public static WebApplicationBuilder AddModular(this WebApplicationBuilder builder, IReadOnlyList<ModuleDefinition> available)
+    {
+        var configuration = builder.Configuration;
+        var modules = new ActiveModules(ModuleSelection.Select(available, configuration));
+        var sharedConnectionString = configuration.GetConnectionString(SharedConnectionStringName);
+        if (string.IsNullOrWhiteSpace(sharedConnectionString))
+            throw new ModularConfigurationException(
+                $"ConnectionStrings:{SharedConnectionStringName} is not set: point it at PostgreSQL (make run does it for you).");
+
+        var services = builder.Services;
+        services.AddSingleton(modules);
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddWolverineHttp();
+        services.AddModularOpenApi(Title);
+        services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
+
+        foreach (var module in modules.All)
+        {
+            ModuleServices.Scan(services, module);
+            module.ConfigureServices(services, configuration);
+            module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName) ?? sharedConnectionString);
+        }
+
+        builder.Host.UseWolverine(opts => ConfigureWolverine(opts, modules, configuration, sharedConnectionString));
+        return builder;
+    }
+
+    public static WebApplication UseModular(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseModularOpenApi(Title);
+        app.MapModularHealth();
+        app.MapWolverineEndpoints(http =>
+        {
+            http.RejectUnparseableQueryValues = true;
+            http.Policies.Add(new ModuleEndpointPolicy(app.Services.GetRequiredService<ActiveModules>()));
+        });
+        return app;
+    }
+
+    /// <summary>The settings of Wolverine's modular-monolith guide, applied to the selected modules only.</summary>
+    private static void ConfigureWolverine(WolverineOptions opts, ActiveModules modules, IConfiguration configuration,
+        string connectionString)
+    {
+        opts.ApplicationAssembly = System.Reflection.Assembly.GetEntryAssembly();
+        opts.UseRuntimeCompilation();
+
+        // One handler per message type and module, each in its own transaction; inbox keyed by id + destination.
+        opts.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;
+        opts.Durability.MessageIdentity = MessageIdentity.IdAndDestination;
+        opts.Durability.MessageStorageSchemaName = MessageStorageSchema;
+        opts.Durability.Mode = configuration.GetValue("Modular:DurabilityMode", DurabilityMode.Balanced);
+        opts.Policies.AutoApplyTransactions();
+        opts.Policies.UseDurableLocalQueues();
+
+        // The main store only carries Wolverine's envelope storage; module data lives in module stores.
+        opts.Services.AddMarten(store =>
+        {
+            store.Connection(connectionString);
+            store.DatabaseSchemaName = MessageStorageSchema;
+        }).IntegrateWithWolverine();
+
+        foreach (var module in modules.All)
+        {
+            opts.Discovery.IncludeAssembly(module.Assembly);
+            opts.Policies.UseAncillaryStorageFromAssembly(module.StoreType, module.Assembly);
+        }
+
+        opts.Services.AddResourceSetupOnStartup();
+    }
+}

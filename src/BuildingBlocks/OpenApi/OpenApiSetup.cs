@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+using Wolverine.Http;
+
+namespace Modular.BuildingBlocks.OpenApi;
+
+/// <summary>One OpenAPI document per deployment at /swagger/v1/swagger.json, operations grouped by module tag.</summary>
+internal static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+
+    public static void AddModularOpenApi(this IServiceCollection services, string title)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc(DocumentName, new OpenApiInfo
+            {
+                Title = title,
+                Version = DocumentName,
+                Description = "Each tag is one module; its routes start with /api/<module>.",
+            });
+            options.OperationFilter<WolverineOperationIdFilter>();
+            options.SupportNonNullableReferenceTypes();
+            options.NonNullableReferenceTypesAsRequired();
+        });
+    }
+
+    public static void UseModularOpenApi(this WebApplication app, string title)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = "swagger";
+            ui.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", title);
+            ui.DocumentTitle = title;
+        });
+    }
+
+    /// <summary>Swashbuckle does not read Wolverine's operation ids by itself.</summary>
+    private sealed class WolverineOperationIdFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor is WolverineActionDescriptor { Chain: { } chain })
+                operation.OperationId = chain.OperationId;
+        }
+    }
+}

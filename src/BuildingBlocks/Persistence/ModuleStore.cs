@@ -1,0 +1,28 @@
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Modules;
+using Wolverine.Marten;
+
+namespace Modular.BuildingBlocks.Persistence;
+
+/// <summary>One Marten store per module: its own schema for documents and events, integrated with Wolverine's outbox.</summary>
+internal static class ModuleStore
+{
+    public static void Add<TStore>(IServiceCollection services, ModuleDefinition module, string connectionString,
+        Action<StoreOptions> configure) where TStore : class, IDocumentStore
+    {
+        services.AddMartenStore<TStore>(_ =>
+            {
+                var options = new StoreOptions();
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = module.Schema;
+                options.Events.DatabaseSchemaName = module.Schema;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                configure(options);
+                return options;
+            })
+            .IntegrateWithWolverine()
+            .ApplyAllDatabaseChangesOnStartup();
+    }
+}

@@ -1,0 +1,63 @@
+using Alba;
+using JasperFx.Resources;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Modules;
+using Modular.Tests.Support;
+using Wolverine;
+using Wolverine.Tracking;
+
+namespace Modular.Tests.Integration;
+
+/// <summary>
+/// One real host (all of its selected modules, real PostgreSQL) per test collection. Tests call
+/// <see cref="ResetAsync"/> first; data from other tests is gone, the host stays warm.
+/// </summary>
+public class ModularApp : IAsyncLifetime
+{
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public TestDatabase Database { get; private set; } = null!;
+
+    /// <summary>Value for <c>Modular:Modules</c>; null = every module.</summary>
+    protected virtual string? Modules => null;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(GetType().Name);
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            // Not "Development": the tests see what production clients see (no exception details).
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            builder.UseSetting("Modular:DurabilityMode", nameof(DurabilityMode.Solo));
+            if (Modules is not null) builder.UseSetting(ModuleSelection.ConfigurationKey, Modules);
+            // The test assembly's probe handlers subscribe to integration events, as another module would.
+            builder.ConfigureServices(services =>
+                services.ConfigureWolverine(opts => opts.Discovery.IncludeAssembly(typeof(ModularApp).Assembly)));
+        });
+    }
+
+    public async Task ResetAsync()
+    {
+        foreach (var module in Host.Services.GetRequiredService<ActiveModules>().All)
+            await ((IDocumentStore)Host.Services.GetRequiredService(module.StoreType)).Advanced.ResetAllData();
+        await Host.ResetResourceState();
+    }
+
+    /// <summary>Runs <paramref name="action"/> and waits until every message it caused has been handled.</summary>
+    public Task<ITrackedSession> TrackAsync(Func<Task> action, bool failuresExpected = false)
+    {
+        var tracking = Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30));
+        if (failuresExpected) tracking = tracking.DoNotAssertOnExceptionsDetected();
+        return tracking.ExecuteAndWaitAsync((Func<IMessageContext, Task>)(_ => action()));
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Either may be missing when start-up failed; the start-up error is the one to report.
+        if (Host is not null) await Host.DisposeAsync();
+        if (Database is not null) await Database.DisposeAsync();
+    }
+}

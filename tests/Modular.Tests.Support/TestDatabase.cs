@@ -1,0 +1,68 @@
+using Npgsql;
+
+namespace Modular.Tests.Support;
+
+/// <summary>
+/// A fresh database on the test server (<c>MODULAR_TEST_POSTGRES</c>, set by <c>make test</c>), one per
+/// test collection so collections run in parallel without sharing data; dropped on dispose.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string ServerVariable = "MODULAR_TEST_POSTGRES";
+
+    private TestDatabase(string name, string connectionString)
+    {
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    /// <summary>The server's admin connection string. Missing is an error, never a skip.</summary>
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{ServerVariable} is not set. Run `make test`, which starts a PostgreSQL server for the tests, " +
+                "or point it at a server where you may create databases.");
+
+    public static async Task<TestDatabase> CreateAsync(string purpose)
+    {
+        var name = $"test_{purpose}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        await ExecuteOnServerAsync($"create database \"{name}\"");
+        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name };
+        return new TestDatabase(name, builder.ConnectionString);
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteOnServerAsync($"drop database if exists \"{Name}\" with (force)");
+    }
+
+    private static async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
