@@ -1,0 +1,41 @@
+// Deliberately broken code: each namespace breaks one module rule, so RulesCanFailTests can show the
+// rule notices. Nothing here runs.
+#pragma warning disable CA1812, CA1822, CA1034
+
+namespace Modular.Tests.Architecture.BadExamples.BuildingBlocks
+{
+    public sealed class KnowsTheCatalog
+    {
+        public Modular.Modules.Catalog.CatalogModule Module { get; } = new();
+    }
+}
+
+namespace Modular.Tests.Architecture.BadExamples.OtherModule
+{
+    /// <summary>Reaches into another module's internals instead of its Contracts.</summary>
+    public sealed class ReadsCatalogDocuments
+    {
+        public Modular.Modules.Catalog.Product? Product { get; set; }
+    }
+
+    /// <summary>An integration event declared outside Contracts.</summary>
+    public sealed record OrderShippedEvent(Guid OrderId);
+}
+
+namespace Modular.Tests.Architecture.BadExamples.Contracts
+{
+    /// <summary>Contracts that drag in the framework.</summary>
+    public sealed record LeakyCommand(Modular.BuildingBlocks.Http.FieldErrors Errors);
+
+    public sealed class MutableThingHappenedEvent
+    {
+        public Guid Id { get; set; }
+    }
+
+    public record UnsealedThingHappenedEvent(Guid Id);
+
+    public sealed record SettableThingHappenedEvent(Guid Id)
+    {
+        public string Note { get; set; } = "";
+    }
+}

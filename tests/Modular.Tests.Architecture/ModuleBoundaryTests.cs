@@ -1,0 +1,49 @@
+namespace Modular.Tests.Architecture;
+
+/// <summary>The rules, applied to every module of the Host. Adding a module adds no rule.</summary>
+public sealed class ModuleBoundaryTests
+{
+    public static TheoryData<string> ModuleNames() => new(Modules.All.Select(m => m.Name));
+
+    [Fact]
+    public void the_host_lists_at_least_one_module_and_every_module_project_it_references() =>
+        Assert.Equal(
+            typeof(Program).Assembly.GetReferencedAssemblies().Select(a => a.Name!)
+                .Where(n => n.StartsWith("Modular.Modules.", StringComparison.Ordinal) && !n.EndsWith(".Contracts", StringComparison.Ordinal))
+                .Order(),
+            Modules.All.Select(m => m.Internals.Assembly.GetName().Name!).Order());
+
+    [Fact]
+    public void building_blocks_know_no_module() =>
+        Assert.Empty(ModuleRules.BuildingBlocksKnowNoModule(TypeSet.Of(Modules.BuildingBlocks), Modules.All));
+
+    [Fact]
+    public void modules_reference_other_modules_only_through_their_contracts() =>
+        Assert.Empty(Modules.Pairs().SelectMany(p => ModuleRules.ModuleUsesOnlyContractsOf(p.Module.Internals, p.Other.Internals)));
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void contracts_depend_only_on_the_base_library(string module) =>
+        Assert.Empty(ModuleRules.ContractsDependOnlyOnTheBaseLibrary(Find(module).Contracts));
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void integration_events_are_immutable_sealed_records_ending_in_Event(string module)
+    {
+        var contracts = Find(module).Contracts;
+        Assert.Contains(contracts.Loaded(), t => t.Name.EndsWith("Event", StringComparison.Ordinal));
+        Assert.Empty(ModuleRules.IntegrationEventsAreImmutableSealedRecords(contracts));
+    }
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void contracts_hold_only_immutable_records_and_enums(string module) =>
+        Assert.Empty(ModuleRules.ContractsHoldOnlyImmutableRecordsAndEnums(Find(module).Contracts));
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void integration_events_are_declared_only_in_contracts(string module) =>
+        Assert.Empty(ModuleRules.InternalsDeclareNoIntegrationEvents(Find(module).Internals));
+
+    private static ModuleAssemblies Find(string name) => Modules.All.Single(m => m.Name == name);
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Modular.BuildingBlocks.Http;
+using Npgsql;
+
+namespace Modular.Tests.Unit.BuildingBlocks;
+
+public sealed class ProblemClassificationTests
+{
+    [Fact]
+    public void unreadable_json_is_the_clients_fault() =>
+        Assert.Equal(400, ProblemDetailsExceptionHandler.Classify(new JsonException("bad", "$.price", 1, 2)).Status);
+
+    [Fact]
+    public void a_wrong_media_type_is_a_415() =>
+        Assert.Equal(415, ProblemDetailsExceptionHandler.Classify(new BadHttpRequestException("no", 415)).Status);
+
+    [Fact]
+    public void a_unique_violation_found_inside_wrapping_exceptions_is_a_409()
+    {
+        var unique = new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+
+        Assert.Equal(409, ProblemDetailsExceptionHandler.Classify(new InvalidOperationException("outer", unique)).Status);
+    }
+
+    [Fact]
+    public void anything_else_is_a_500_that_says_nothing_of_the_cause()
+    {
+        var problem = ProblemDetailsExceptionHandler.Classify(new InvalidOperationException("secret connection string"));
+
+        Assert.Equal(500, problem.Status);
+        Assert.Null(problem.Detail);
+    }
+
+    [Theory]
+    [InlineData("AddProductEndpoint", "AddProduct")]
+    [InlineData("Health", "Health")]
+    public void operation_ids_are_endpoint_class_names_without_the_suffix(string typeName, string operationId) =>
+        Assert.Equal(operationId, ModuleEndpointPolicy.OperationIdFor(typeName));
+
+    [Fact]
+    public void field_errors_become_a_validation_problem_listing_each_field()
+    {
+        var problem = new FieldErrors().Add("name", "required").Add("name", "too long").When(true, "sku", "bad").ToProblem();
+
+        var validation = Assert.IsType<HttpValidationProblemDetails>(problem);
+        Assert.Equal(400, validation.Status);
+        Assert.Equal(["required", "too long"], validation.Errors["name"]);
+        Assert.Equal(["bad"], validation.Errors["sku"]);
+    }
+}
