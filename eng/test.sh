@@ -20,7 +20,7 @@ trap cleanup EXIT
 
 start=$(date +%s)
 echo "== build"
-dotnet build Modular.sln -nologo -v q -warnaserror || { echo "0 passed, 1 failed"; echo "build failed"; exit 1; }
+dotnet build Modular.sln -nologo -v q -warnaserror || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 echo "== servers"
 MODULAR_TEST_POSTGRES=$(eng/postgres.sh start "$pgdir" --fast) || { echo "0 passed, 1 failed"; exit 1; }
@@ -28,6 +28,7 @@ export MODULAR_TEST_POSTGRES
 
 if [[ -x eng/container.sh ]]; then
   echo "== container image"
+  eval "$(eng/container.sh env)"
   if image=$(eng/container.sh build); then
     export MODULAR_TEST_IMAGE=$image
   else

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Modular.Tests.Support;
+
+namespace Modular.Tests.EndToEnd;
+
+/// <summary>
+/// The image built from the Dockerfile (<c>MODULAR_TEST_IMAGE</c>, built by <c>make test</c>), run with
+/// podman against the test PostgreSQL: one container for all of <see cref="ContainerTests"/>.
+/// </summary>
+public sealed class RunningContainer : IAsyncLifetime, IDisposable
+{
+    public const string ImageVariable = "MODULAR_TEST_IMAGE";
+
+    private TestDatabase _database = null!;
+
+    public string Id { get; private set; } = "";
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var image = Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{ImageVariable} is not set: run `make test`, which builds the image with podman.");
+        _database = await TestDatabase.CreateAsync("container");
+        var port = FreePort();
+        Id = (await Tool.RunAsync("podman",
+        [
+            "run", "--detach", "--label", "modular.test", "--network", "host",
+            "--env", $"ConnectionStrings__Postgres={_database.ConnectionString}",
+            "--env", $"ASPNETCORE_HTTP_PORTS={port}",
+            image,
+        ])).EnsureSuccess("podman run").Output.Trim();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await WaitUntilReadyAsync();
+    }
+
+    public void Dispose() => Http?.Dispose();
+
+    public async Task DisposeAsync()
+    {
+        if (Id.Length > 0) await Tool.RunAsync("podman", ["rm", "--force", Id]);
+        if (_database is not null) await _database.DisposeAsync();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        // Start-up is polled (the container has no tracked session to wait on); the deadline is generous.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(250);
+        }
+
+        var logs = await Tool.RunAsync("podman", ["logs", Id]);
+        throw new TimeoutException($"The container did not become ready in 90 s. Its log:\n{logs.Output}{logs.Error}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed class ContainerTests(RunningContainer container) : IClassFixture<RunningContainer>
+{
+    [Fact]
+    public async Task answers_ready_against_postgresql()
+    {
+        var response = await container.Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"postgres\":{\"status\":\"Healthy\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task adds_a_product_and_reads_it_back()
+    {
+        var added = await container.Http.PostAsJsonAsync(new Uri("/api/catalog/products", UriKind.Relative),
+            new { sku = "BOX-1", name = "Boxed widget", price = new { amount = 9.5m, currency = "EUR" } });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+
+        var product = await container.Http.GetAsync(added.Headers.Location);
+        Assert.Equal(HttpStatusCode.OK, product.StatusCode);
+        Assert.Contains("\"sku\":\"BOX-1\"", await product.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task hides_exception_details_outside_development()
+    {
+        var response = await container.Http.PostAsync(new Uri("/api/catalog/products", UriKind.Relative),
+            new StringContent("{\"sku\":", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task runs_as_a_non_root_user()
+    {
+        var id = (await Tool.RunAsync("podman", ["exec", container.Id, "id", "-u"])).EnsureSuccess("podman exec").Output.Trim();
+
+        Assert.NotEqual("0", id);
+    }
+}
