@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.CodeGeneration;
+using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Modular.BuildingBlocks.Modules;
 using Wolverine.Http;
@@ -29,8 +30,18 @@ internal sealed class ModuleEndpointPolicy(ActiveModules modules) : IHttpPolicy
             chain.WithTags(module.Name);
             if (!chain.HasExplicitOperationId)
                 chain.OperationId = OperationIdFor(endpointType.Name);
+            // Wolverine defaults both to the generated class name (GET_api_catalog_products); attributes win.
+            var method = chain.Method.Method;
+            if (method.GetCustomAttribute<EndpointSummaryAttribute>() is null)
+                chain.EndpointSummary = SummaryFor(chain.OperationId);
+            if (method.GetCustomAttribute<EndpointDescriptionAttribute>() is null)
+                chain.EndpointDescription = null;
         }
     }
+
+    /// <summary>"ChangeProductPrice" reads "Change product price".</summary>
+    internal static string SummaryFor(string operationId) =>
+        string.Concat(operationId.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
 
     internal static string OperationIdFor(string endpointTypeName) =>
         endpointTypeName.EndsWith("Endpoint", StringComparison.Ordinal) ? endpointTypeName[..^"Endpoint".Length] : endpointTypeName;

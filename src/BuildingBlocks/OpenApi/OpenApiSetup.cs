@@ -23,6 +23,8 @@ internal static class OpenApiSetup
                 Description = "Each tag is one module; its routes start with /api/<module>.",
             });
             options.OperationFilter<WolverineOperationIdFilter>();
+            // Money is decimal on the wire: say so, so generated clients do not round through double.
+            options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
         });
@@ -44,8 +46,10 @@ internal static class OpenApiSetup
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
-            if (context.ApiDescription.ActionDescriptor is WolverineActionDescriptor { Chain: { } chain })
-                operation.OperationId = chain.OperationId;
+            if (context.ApiDescription.ActionDescriptor is not WolverineActionDescriptor { Chain: { } chain }) return;
+            operation.OperationId = chain.OperationId;
+            operation.Summary = chain.EndpointSummary;
+            operation.Description = chain.EndpointDescription;
         }
     }
 }

@@ -39,6 +39,10 @@ public sealed class ProblemClassificationTests
         Assert.Equal(operationId, ModuleEndpointPolicy.OperationIdFor(typeName));
 
     [Fact]
+    public void summaries_read_as_sentences() =>
+        Assert.Equal("Change product price", ModuleEndpointPolicy.SummaryFor("ChangeProductPrice"));
+
+    [Fact]
     public void field_errors_become_a_validation_problem_listing_each_field()
     {
         var problem = new FieldErrors().Add("name", "required").Add("name", "too long").When(true, "sku", "bad").ToProblem();
