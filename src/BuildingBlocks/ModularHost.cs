@@ -7,7 +7,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Modular.BuildingBlocks.Health;
+using JasperFx.Events;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Messaging;
+using Wolverine.ErrorHandling;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.OpenApi;
 using Wolverine;
@@ -51,8 +54,8 @@ public static class ModularHost
 
         foreach (var module in modules.All)
         {
+            module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them
             ModuleServices.Scan(services, module);
-            module.ConfigureServices(services, configuration);
             module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName) ?? sharedConnectionString);
         }
 
@@ -66,6 +69,7 @@ public static class ModularHost
         app.UseStatusCodePages();
         app.UseModularOpenApi(Title);
         app.MapModularHealth();
+        app.MapDeadLetters();
         app.MapWolverineEndpoints(http =>
         {
             http.RejectUnparseableQueryValues = true;
@@ -88,6 +92,10 @@ public static class ModularHost
         opts.Durability.Mode = configuration.GetValue("Modular:DurabilityMode", DurabilityMode.Balanced);
         opts.Policies.AutoApplyTransactions();
         opts.Policies.UseDurableLocalQueues();
+
+        // Two handlers racing on one document or stream: the loser retries on fresh data.
+        opts.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().Or<ExistingStreamIdCollisionException>()
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250));
 
         // The main store only carries Wolverine's envelope storage; module data lives in module stores.
         opts.Services.AddMarten(store =>

@@ -1,5 +1,7 @@
 using Modular.BuildingBlocks.Modules;
 using Modular.Modules.Catalog;
+using Modular.Modules.Ordering;
+using Modular.Modules.Payments;
 
 namespace Modular.Host;
 
@@ -9,5 +11,7 @@ public static class HostedModules
     public static IReadOnlyList<ModuleDefinition> All { get; } =
     [
         new CatalogModule(),
+        new OrderingModule(),
+        new PaymentsModule(),
     ];
 }

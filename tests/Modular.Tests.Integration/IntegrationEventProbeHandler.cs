@@ -1,14 +1,13 @@
-using Modular.Modules.Catalog.Contracts;
+using Modular.Modules.Ordering.Contracts;
 
 namespace Modular.Tests.Integration;
 
 /// <summary>
-/// Stands in for the modules that will subscribe to Catalog's events: with a subscriber, Wolverine
-/// routes each event to a durable local queue, so the tests see it leave through the outbox.
+/// Stands in for the subscribers these events will have (notifications, analytics): with a subscriber,
+/// Wolverine routes each event to a durable local queue, so the tests see it leave through the outbox.
 /// </summary>
 public static class IntegrationEventProbeHandler
 {
-    public static void Handle(ProductAddedEvent message) => _ = message;
-    public static void Handle(ProductPriceChangedEvent message) => _ = message;
-    public static void Handle(ProductRetiredEvent message) => _ = message;
+    public static void Handle(OrderPlacedEvent message) => _ = message;
+    public static void Handle(OrderConfirmedEvent message) => _ = message;
 }

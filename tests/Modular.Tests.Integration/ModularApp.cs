@@ -54,6 +54,22 @@ public class ModularApp : IAsyncLifetime
         return tracking.ExecuteAndWaitAsync((Func<IMessageContext, Task>)(_ => action()));
     }
 
+    /// <summary>Sends a request expected to fail and returns its RFC 7807 body, checking status and media type.</summary>
+    public async Task<ProblemBody> ProblemAsync(Action<Scenario> request, int status)
+    {
+        var result = await Host.Scenario(x =>
+        {
+            request(x);
+            x.StatusCodeShouldBe(status);
+            x.ContentTypeShouldBe("application/problem+json");
+        });
+        var body = await result.ReadAsJsonAsync<ProblemBody>();
+        Assert.NotNull(body);
+        Assert.Equal(status, body.Status);
+        Assert.False(string.IsNullOrWhiteSpace(body.Title));
+        return body;
+    }
+
     public async Task DisposeAsync()
     {
         // Either may be missing when start-up failed; the start-up error is the one to report.

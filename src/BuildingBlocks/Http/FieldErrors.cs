@@ -25,12 +25,19 @@ public sealed class FieldErrors
     /// <summary>Adds <paramref name="message"/> for <paramref name="field"/> when <paramref name="failed"/> is true.</summary>
     public FieldErrors When(bool failed, string field, string message) => failed ? Add(field, message) : this;
 
-    public ProblemDetails ToProblem() => IsEmpty
-        ? WolverineContinue.NoProblems
-        : new HttpValidationProblemDetails(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()))
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-        };
+    /// <summary>
+    /// No errors: Wolverine's "go on". Otherwise a problem listing every field: 400 for malformed input,
+    /// or e.g. 422 when well-formed input refers to something that cannot be used.
+    /// </summary>
+    public ProblemDetails ToProblem(int status = StatusCodes.Status400BadRequest, string title = "One or more fields are invalid.") =>
+        IsEmpty
+            ? WolverineContinue.NoProblems
+            : new HttpValidationProblemDetails(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()))
+            {
+                Status = status,
+                Title = title,
+                Type = status == StatusCodes.Status400BadRequest
+                    ? "https://tools.ietf.org/html/rfc9110#section-15.5.1"
+                    : "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+            };
 }

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using Scrutor;
 
 namespace Modular.BuildingBlocks.Modules;
 
 /// <summary>
 /// Convention (Scrutor): every public class of a module that implements a public interface declared in
 /// that same module is registered, scoped, under those interfaces. Type-based registrations keep
-/// Wolverine's generated code free of service location.
+/// Wolverine's generated code free of service location. Interfaces the module registered itself are skipped.
 /// </summary>
 internal static class ModuleServices
 {
@@ -13,6 +14,7 @@ internal static class ModuleServices
         services.Scan(scan => scan
             .FromAssemblies(module.Assembly)
             .AddClasses(classes => classes.Where(type => OwnInterfaces(type, module).Any()), publicOnly: true)
+            .UsingRegistrationStrategy(RegistrationStrategy.Skip)
             .As(type => OwnInterfaces(type, module))
             .WithScopedLifetime());
 

@@ -40,23 +40,5 @@ public abstract class CatalogTest(ModularApp app) : IAsyncLifetime
 
     protected Task<long> CountProductsAsync() => App.Database.ScalarAsync<long>("select count(*) from catalog.mt_doc_product");
 
-    /// <summary>Sends a request expected to fail and returns its RFC 7807 body, checking status and media type.</summary>
-    protected async Task<ProblemBody> ProblemAsync(Action<Scenario> request, int status)
-    {
-        var result = await Host.Scenario(x =>
-        {
-            request(x);
-            x.StatusCodeShouldBe(status);
-            x.ContentTypeShouldBe("application/problem+json");
-        });
-        var body = await result.ReadAsJsonAsync<ProblemBody>();
-        Assert.NotNull(body);
-        Assert.Equal(status, body.Status);
-        Assert.False(string.IsNullOrWhiteSpace(body.Title));
-        return body;
-    }
+    protected Task<ProblemBody> ProblemAsync(Action<Scenario> request, int status) => App.ProblemAsync(request, status);
 }
-
-/// <summary>The RFC 7807 fields the tests read (plus <c>errors</c> of validation problems).</summary>
-public sealed record ProblemBody(string? Type, string? Title, int Status, string? Detail, Dictionary<string, string[]>? Errors);
-

@@ -7,14 +7,21 @@ namespace Modular.Tests.Integration.Platform;
 public sealed class OpenApiTests(ModularApp app)
 {
     [Fact]
-    public async Task every_operation_has_its_module_tag_and_a_stable_operation_id()
+    public async Task every_operation_has_its_module_tag_and_a_stable_unique_operation_id()
     {
         var operations = await OperationsAsync();
+        var ids = operations.Select(o => o.Operation.GetProperty("operationId").GetString()!).ToList();
 
-        Assert.Equal(
-            ["AddProduct", "ChangeProductPrice", "GetProduct", "ListProducts", "RetireProduct"],
-            operations.Select(o => o.GetProperty("operationId").GetString()).Order());
-        Assert.All(operations, o => Assert.Equal("Catalog", o.GetProperty("tags")[0].GetString()));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Subset(ids.ToHashSet(), new HashSet<string> { "AddProduct", "ChangeProductPrice", "GetProduct", "ListProducts",
+            "RetireProduct", "PlaceOrder", "GetOrder", "ListCustomerOrders", "CancelOrder", "GetPayment", "ListDeadLetters" });
+        Assert.All(operations, o =>
+        {
+            var tag = o.Operation.GetProperty("tags")[0].GetString()!;
+            Assert.StartsWith($"/api/{tag.ToLowerInvariant()}/", o.Path, StringComparison.Ordinal);
+        });
+        Assert.Equal(["Admin", "Catalog", "Ordering", "Payments"],
+            operations.Select(o => o.Operation.GetProperty("tags")[0].GetString()).Distinct().Order());
     }
 
     [Fact]
@@ -42,8 +49,8 @@ public sealed class OpenApiTests(ModularApp app)
     private async Task<JsonDocument> DocumentAsync() =>
         JsonDocument.Parse(await (await app.Host.Scenario(x => x.Get.Url("/swagger/v1/swagger.json"))).ReadAsTextAsync());
 
-    private async Task<List<JsonElement>> OperationsAsync() =>
+    private async Task<List<(string Path, JsonElement Operation)>> OperationsAsync() =>
         (await DocumentAsync()).RootElement.GetProperty("paths").EnumerateObject()
-        .SelectMany(path => path.Value.EnumerateObject().Select(op => op.Value))
+        .SelectMany(path => path.Value.EnumerateObject().Select(op => (path.Name, op.Value)))
         .ToList();
 }

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Modular.BuildingBlocks.Http;
+using Wolverine;
+using Wolverine.Persistence.Durability.DeadLetterManagement;
+using Wolverine.Runtime;
+using Wolverine.Runtime.Handlers;
+
+namespace Modular.BuildingBlocks.Messaging;
+
+/// <summary>A message that failed for good, as the dead-letter endpoints show it.</summary>
+public sealed record DeadLetter(Guid Id, string MessageType, string? Destination, string ExceptionType, string ExceptionMessage,
+    DateTimeOffset? FailedAt, DateTimeOffset SentAt, int ReplayCount);
+
+/// <summary>
+/// <c>GET /api/admin/dead-letters</c> lists messages that failed for good (this deployment's message store);
+/// <c>POST /api/admin/dead-letters/{id}/replay</c> sends one again to the handler it failed in, then drops it
+/// from the list. Handlers are idempotent, so a replay that repeats work is harmless.
+/// </summary>
+internal static class DeadLetterEndpoints
+{
+    public const string Route = "/api/admin/dead-letters";
+
+    public static void MapDeadLetters(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Route).WithTags("Admin");
+        group.MapGet("", ListAsync).WithName("ListDeadLetters").WithSummary("List dead letters");
+        group.MapPost("/{id:guid}/replay", ReplayAsync).WithName("ReplayDeadLetter").WithSummary("Replay a dead letter")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Ok<IReadOnlyList<DeadLetter>>> ListAsync(IWolverineRuntime runtime, string? messageType, int? limit,
+        CancellationToken ct)
+    {
+        var query = new DeadLetterEnvelopeQuery
+        {
+            PageNumber = 1,
+            PageSize = Math.Clamp(limit ?? 100, 1, 500),
+            MessageType = string.IsNullOrWhiteSpace(messageType) ? null! : messageType,
+        };
+        var results = await runtime.Storage.DeadLetters.QueryAsync(query, ct);
+        IReadOnlyList<DeadLetter> letters = results.Envelopes.Select(e => new DeadLetter(e.Id, e.MessageType,
+            e.Envelope?.Destination?.ToString(), e.ExceptionType, e.ExceptionMessage, e.FailedAt, e.SentAt, e.ReplayCount)).ToList();
+        return TypedResults.Ok(letters);
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(Guid id, IWolverineRuntime runtime,
+        HandlerGraph handlers, IMessageBus bus, CancellationToken ct)
+    {
+        var letter = await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(id, null!);
+        if (letter?.Envelope is not { Destination: { } destination } envelope
+            || ReadMessage(envelope, runtime, handlers) is not { } message)
+            return TypedResults.Problem(Problems.NotFound("Dead letter", id));
+
+        await bus.EndpointFor(destination).SendAsync(message);
+        await runtime.Storage.DeadLetters.DiscardAsync(new DeadLetterEnvelopeQuery([id]), ct);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    /// <summary>Dead letters are stored serialized; read the message back with the serializer that wrote it.</summary>
+    private static object? ReadMessage(Envelope envelope, IWolverineRuntime runtime, HandlerGraph handlers)
+    {
+        if (envelope.Message is { } message) return message;
+        if (envelope.Data is null || envelope.MessageType is null
+            || !handlers.TryFindMessageType(envelope.MessageType, out var type)) return null;
+        return runtime.Options.DetermineSerializer(envelope).ReadFromData(type, envelope);
+    }
+}

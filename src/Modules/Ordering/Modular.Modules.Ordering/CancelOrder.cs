@@ -1,0 +1,36 @@
+using Marten;
+using JasperFx.Events;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Modular.BuildingBlocks.Http;
+using Modular.Modules.Ordering.Contracts;
+using Wolverine.Http;
+
+namespace Modular.Modules.Ordering;
+
+/// <summary>The customer cancels. Before payment nothing is charged; after capture, Payments refunds.</summary>
+public static class CancelOrderEndpoint
+{
+    public static Task<IEventStream<Order>> LoadAsync(Guid id, IDocumentSession session, CancellationToken ct) =>
+        session.Events.FetchForWriting<Order>(id, ct);
+
+    public static ProblemDetails Validate(Guid id, IEventStream<Order> stream) => stream.Aggregate switch
+    {
+        null => Problems.NotFound("Order", id),
+        { CanBeCancelled: false } order => Problems.Conflict("Order is already cancelled.",
+            $"Order {id} was cancelled at {order.CancelledAt:O} ({order.CancellationReason})."),
+        _ => WolverineContinue.NoProblems,
+    };
+
+    [WolverinePost("/api/ordering/orders/{id}/cancel")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static (OrderDetails, OrderCancelledEvent) Post(Guid id, [NotBody] IEventStream<Order> stream, TimeProvider clock)
+    {
+        var order = stream.Aggregate!;
+        var cancelled = new OrderCancelled(Order.CancelledByCustomer, clock.GetUtcNow());
+        stream.AppendOne(cancelled);
+        order.Apply(cancelled);
+        return (OrderDetails.From(order), new OrderCancelledEvent(order.Id, order.CustomerId, cancelled.Reason, cancelled.CancelledAt));
+    }
+}

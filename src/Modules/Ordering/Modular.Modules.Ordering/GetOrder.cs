@@ -1,0 +1,20 @@
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Modular.BuildingBlocks.Http;
+using Wolverine.Http;
+
+namespace Modular.Modules.Ordering;
+
+/// <summary>One order with its lines, prices as placed, and status.</summary>
+public static class GetOrderEndpoint
+{
+    public static Task<Order?> LoadAsync(Guid id, IQuerySession session, CancellationToken ct) => session.LoadAsync<Order>(id, ct);
+
+    public static ProblemDetails Validate(Guid id, Order? order) =>
+        order is null ? Problems.NotFound("Order", id) : WolverineContinue.NoProblems;
+
+    [WolverineGet("/api/ordering/orders/{id}")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static OrderDetails Get(Guid id, [NotBody] Order order) => OrderDetails.From(order);
+}

@@ -1,0 +1,22 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Modular.BuildingBlocks.Modules;
+
+namespace Modular.Modules.Ordering;
+
+/// <summary>Ordering's private Marten store: schema <c>ordering</c>, event streams per order.</summary>
+public interface IOrderingStore : IDocumentStore;
+
+/// <summary>Orders (event-sourced) and Ordering's own read model of the catalog.</summary>
+public sealed class OrderingModule : ModuleDefinition<IOrderingStore>
+{
+    public override string Name => "Ordering";
+
+    protected override void ConfigureStore(StoreOptions options)
+    {
+        // The Order document is the stream's snapshot, updated in the same transaction as the events.
+        options.Projections.Snapshot<Order>(SnapshotLifecycle.Inline);
+        options.Schema.For<Order>().Index(o => o.CustomerId);
+        options.Schema.For<CatalogProduct>().UseOptimisticConcurrency(true);
+    }
+}

@@ -1,0 +1,21 @@
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Modular.BuildingBlocks.Http;
+using Wolverine.Http;
+
+namespace Modular.Modules.Payments;
+
+/// <summary>The payment of one order: captured, declined, refunded or voided.</summary>
+public static class GetPaymentEndpoint
+{
+    public static Task<Payment?> LoadAsync(Guid orderId, IQuerySession session, CancellationToken ct) =>
+        session.LoadAsync<Payment>(orderId, ct);
+
+    public static ProblemDetails Validate(Guid orderId, Payment? payment) =>
+        payment is null ? Problems.NotFound("Payment", orderId) : WolverineContinue.NoProblems;
+
+    [WolverineGet("/api/payments/orders/{orderId}")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static PaymentDetails Get(Guid orderId, [NotBody] Payment payment) => PaymentDetails.From(payment);
+}
