@@ -92,6 +92,9 @@ public static class ModularHost
         opts.Durability.Mode = configuration.GetValue("Modular:DurabilityMode", DurabilityMode.Balanced);
         opts.Policies.AutoApplyTransactions();
         opts.Policies.UseDurableLocalQueues();
+        // Handlers wait on PostgreSQL, not on CPU: Wolverine's default (one message per core) starves them.
+        var parallelism = configuration.GetValue("Modular:LocalQueueParallelism", 16);
+        opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(parallelism));
 
         // Two handlers racing on one document or stream: the loser retries on fresh data.
         opts.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().Or<ExistingStreamIdCollisionException>()
