@@ -13,6 +13,7 @@ using Modular.BuildingBlocks.Messaging;
 using Wolverine.ErrorHandling;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.OpenApi;
+using Modular.BuildingBlocks.Topology;
 using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -27,13 +28,14 @@ namespace Modular.BuildingBlocks;
 public static class ModularHost
 {
     public const string SharedConnectionStringName = "Postgres";
-    public const string MessageStorageSchema = "wolverine";
     private const string Title = "Modular API";
 
     public static WebApplicationBuilder AddModular(this WebApplicationBuilder builder, IReadOnlyList<ModuleDefinition> available)
     {
         var configuration = builder.Configuration;
-        var modules = new ActiveModules(ModuleSelection.Select(available, configuration));
+        var topology = TopologyMap.Read(available, configuration);
+        var edges = MessageEdges.Find(available);
+        var modules = new ActiveModules(topology.Current.Modules);
         var sharedConnectionString = configuration.GetConnectionString(SharedConnectionStringName);
         if (string.IsNullOrWhiteSpace(sharedConnectionString))
             throw new ModularConfigurationException(
@@ -41,6 +43,8 @@ public static class ModularHost
 
         var services = builder.Services;
         services.AddSingleton(modules);
+        services.AddSingleton(topology);
+        services.AddSingleton(edges);
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -50,7 +54,12 @@ public static class ModularHost
         services.AddWolverineHttp();
         services.AddModularOpenApi(Title);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
-        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
+        var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
+        if (topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0)
+        {
+            services.AddSingleton(new RabbitMqHealthCheck.Target(configuration.GetConnectionString(TransportSwitch.RabbitMqConnectionStringName) ?? ""));
+            health.AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [HealthEndpoints.ReadyTag]);
+        }
 
         foreach (var module in modules.All)
         {
@@ -59,7 +68,11 @@ public static class ModularHost
             module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName) ?? sharedConnectionString);
         }
 
-        builder.Host.UseWolverine(opts => ConfigureWolverine(opts, modules, configuration, sharedConnectionString));
+        builder.Host.UseWolverine(opts =>
+        {
+            ConfigureWolverine(opts, topology, modules, configuration, sharedConnectionString);
+            TransportSwitch.Configure(opts, topology, edges, configuration);
+        });
         return builder;
     }
 
@@ -79,8 +92,8 @@ public static class ModularHost
     }
 
     /// <summary>The settings of Wolverine's modular-monolith guide, applied to the selected modules only.</summary>
-    private static void ConfigureWolverine(WolverineOptions opts, ActiveModules modules, IConfiguration configuration,
-        string connectionString)
+    private static void ConfigureWolverine(WolverineOptions opts, TopologyMap topology, ActiveModules modules,
+        IConfiguration configuration, string connectionString)
     {
         opts.ApplicationAssembly = System.Reflection.Assembly.GetEntryAssembly();
         opts.UseRuntimeCompilation();
@@ -88,7 +101,8 @@ public static class ModularHost
         // One handler per message type and module, each in its own transaction; inbox keyed by id + destination.
         opts.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;
         opts.Durability.MessageIdentity = MessageIdentity.IdAndDestination;
-        opts.Durability.MessageStorageSchemaName = MessageStorageSchema;
+        opts.ServiceName = $"modular-{topology.Current.Name}";
+        opts.Durability.MessageStorageSchemaName = TransportSwitch.MessageStorageSchema(topology);
         opts.Durability.Mode = configuration.GetValue("Modular:DurabilityMode", DurabilityMode.Balanced);
         opts.Policies.AutoApplyTransactions();
         opts.Policies.UseDurableLocalQueues();
@@ -100,12 +114,13 @@ public static class ModularHost
         opts.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().Or<ExistingStreamIdCollisionException>()
             .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250));
 
-        // The main store only carries Wolverine's envelope storage; module data lives in module stores.
+        // The main store only carries Wolverine's envelope storage (and the PostgreSQL transport's queue
+        // tables, shared by all deployments); module data lives in module stores.
         opts.Services.AddMarten(store =>
         {
             store.Connection(connectionString);
-            store.DatabaseSchemaName = MessageStorageSchema;
-        }).IntegrateWithWolverine();
+            store.DatabaseSchemaName = TransportSwitch.MessageStorageSchema(topology);
+        }).IntegrateWithWolverine(integration => integration.TransportSchemaName = TransportSwitch.QueueSchema);
 
         foreach (var module in modules.All)
         {

@@ -1,10 +1,19 @@
-using Modular.BuildingBlocks;
-using Modular.Host;
-using Wolverine;
 using JasperFx;
+using Modular.BuildingBlocks;
+using Modular.BuildingBlocks.Modules;
+using Modular.Host;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddModular(HostedModules.All);
+try
+{
+    builder.AddModular(HostedModules.All);
+}
+catch (ModularConfigurationException e)
+{
+    // A configuration that cannot work stops the process with one line saying why, not a stack trace.
+    Console.Error.WriteLine($"Modular: {e.Message}");
+    return 2;
+}
 
 var app = builder.Build();
 app.UseModular();

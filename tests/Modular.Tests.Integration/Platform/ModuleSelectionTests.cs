@@ -1,5 +1,4 @@
 using Alba;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Modules;
 using Modular.Modules.Catalog;
@@ -45,29 +44,5 @@ public sealed class ModuleSelectionTests(HostWithoutModules app)
         var document = await (await app.Host.Scenario(x => x.Get.Url("/swagger/v1/swagger.json"))).ReadAsTextAsync();
 
         Assert.DoesNotContain("/api/catalog", document, StringComparison.Ordinal);
-    }
-}
-
-public sealed class ModuleSelectionStartupTests
-{
-    [Fact]
-    public async Task refuses_to_start_when_configuration_names_an_unknown_module()
-    {
-        var failure = await Assert.ThrowsAnyAsync<Exception>(() => AlbaHost.For<Program>(builder =>
-        {
-            builder.UseSetting("ConnectionStrings:Postgres", "Host=127.0.0.1;Port=1;Database=unused");
-            builder.UseSetting(ModuleSelection.ConfigurationKey, "Catalog,Shipping");
-        }));
-
-        var reason = FindConfigurationError(failure);
-        Assert.Contains("'Shipping'", reason.Message, StringComparison.Ordinal);
-        Assert.Contains("known modules: Catalog", reason.Message, StringComparison.Ordinal);
-    }
-
-    private static ModularConfigurationException FindConfigurationError(Exception failure)
-    {
-        for (var e = failure; e is not null; e = e.InnerException)
-            if (e is ModularConfigurationException found) return found;
-        throw new Xunit.Sdk.XunitException($"Expected a ModularConfigurationException, got: {failure}");
     }
 }

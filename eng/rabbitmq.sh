@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# A throwaway local RabbitMQ node for the tests (no container needed).
+#
+#   eng/rabbitmq.sh start <dir>   start a node on free loopback ports; print its amqp:// URI on stdout
+#   eng/rabbitmq.sh stop <dir>    stop it (and the epmd it started) and delete <dir>
+#
+# Installs the distribution's rabbitmq-server when missing (as root, unless MODULAR_NO_INSTALL=1).
+# The node runs as the `rabbitmq` user when invoked as root.
+set -euo pipefail
+log() { echo "rabbitmq: $*" >&2; }
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pick_port() { local p; for p in $(shuf -i "$1" -n 50); do port_is_free "$p" && { echo "$p"; return; }; done; log "no free port"; exit 1; }
+
+ensure_installed() {
+  [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && return 0
+  if [[ $(id -u) -ne 0 || ${MODULAR_NO_INSTALL:-0} == 1 ]]; then log "rabbitmq-server is not installed"; exit 1; fi
+  log "installing rabbitmq-server (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >&2
+  # The package may start a system node; ours runs on its own ports and names.
+  systemctl stop rabbitmq-server >/dev/null 2>&1 || service rabbitmq-server stop >/dev/null 2>&1 || true
+}
+
+env_for() { # the environment every rabbitmq command of this node needs
+  local dir=$1
+  echo "HOME=$dir/home RABBITMQ_NODENAME=modular@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1" \
+       "RABBITMQ_NODE_PORT=$(cat "$dir/port") RABBITMQ_DIST_PORT=$(cat "$dir/dist_port") ERL_EPMD_PORT=$(cat "$dir/epmd_port")" \
+       "ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_PID_FILE=$dir/pid" \
+       "RABBITMQ_CONFIG_FILE=$dir/rabbitmq RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins"
+}
+
+as_owner() { if [[ $(id -u) -eq 0 ]]; then runuser -u rabbitmq -- "$@"; else "$@"; fi; }
+
+start() {
+  local dir=$1
+  ensure_installed
+  mkdir -p "$dir"/{home,mnesia,log}
+  dir=$(cd "$dir" && pwd)
+  pick_port 20000-29999 >"$dir/port"; pick_port 30000-34999 >"$dir/dist_port"; pick_port 35000-39999 >"$dir/epmd_port"
+  echo "[]." >"$dir/enabled_plugins"
+  : >"$dir/rabbitmq.conf"
+  [[ $(id -u) -eq 0 ]] && chown -R rabbitmq:rabbitmq "$dir"
+  # shellcheck disable=SC2046
+  as_owner env $(env_for "$dir") RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+    /usr/lib/rabbitmq/bin/rabbitmq-server -detached >"$dir/start.log" 2>&1
+  # shellcheck disable=SC2046
+  if ! as_owner env $(env_for "$dir") timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl wait --timeout 60 "$dir/pid" >"$dir/wait.log" 2>&1; then
+    tail -20 "$dir/wait.log" "$dir/start.log" >&2; exit 1
+  fi
+  log "running on 127.0.0.1:$(cat "$dir/port") (logs in $dir/log)"
+  echo "amqp://guest:guest@127.0.0.1:$(cat "$dir/port")/"
+}
+
+stop() {
+  local dir=$1
+  [[ -f $dir/port ]] || { rm -rf "$dir"; return 0; }
+  # shellcheck disable=SC2046
+  as_owner env $(env_for "$dir") timeout 30 /usr/lib/rabbitmq/bin/rabbitmqctl stop "$dir/pid" >/dev/null 2>&1 || true
+  # rabbitmqctl stop leaves epmd running on our port: stop it by its process.
+  local epmd
+  epmd=$(ss -ltnpH "sport = :$(cat "$dir/epmd_port")" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  [[ -n $epmd ]] && kill "$epmd" 2>/dev/null || true
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start) start "${2:?dir}" ;;
+  stop) stop "${2:?dir}" ;;
+  *) echo "usage: $0 start|stop <dir>" >&2; exit 2 ;;
+esac

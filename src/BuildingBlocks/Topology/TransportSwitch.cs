@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Configuration;
+using Modular.BuildingBlocks.Modules;
+using Wolverine;
+using Wolverine.Postgresql;
+using Wolverine.RabbitMQ;
+
+namespace Modular.BuildingBlocks.Topology;
+
+/// <summary>
+/// Wires Wolverine for this process's place in the topology. An edge between modules of the same deployment
+/// stays in-process (durable local queues, nothing to configure). An edge that crosses deployments is
+/// published to the subscriber deployment's queue on the configured transport; every deployment that
+/// subscribes to something from elsewhere listens on its own queue. Queues are named after deployments, so
+/// all instances of a deployment compete for its messages, and the publisher declares the queue, so a
+/// message sent while its consumer is down waits for it. Outbox and inbox are durable on both sides.
+/// </summary>
+public static class TransportSwitch
+{
+    public const string RabbitMqConnectionStringName = "RabbitMQ";
+    public const string QueueSchema = "wolverine_queues";
+
+    public static string QueueName(Deployment deployment) => $"modular-{Slug(deployment.Name)}";
+
+    /// <summary>Inbox/outbox tables: shared by a monolith's modules, separate for each deployment otherwise.</summary>
+    public static string MessageStorageSchema(TopologyMap map) =>
+        map.IsSingleDeployment ? "wolverine" : $"wolverine_{Slug(map.Current.Name).Replace('-', '_')}";
+
+    /// <summary>Edges whose publisher and subscriber live in different deployments.</summary>
+    public static IReadOnlyList<MessageEdge> Crossing(TopologyMap map, IReadOnlyList<MessageEdge> edges) =>
+        edges.Where(e => map.DeploymentOf(e.Publisher) is { } from && map.DeploymentOf(e.Subscriber) is { } to && from != to).ToList();
+
+    public static void Configure(WolverineOptions opts, TopologyMap map, IReadOnlyList<MessageEdge> edges, IConfiguration configuration)
+    {
+        var crossing = Crossing(map, edges);
+        if (crossing.Count == 0) return;
+
+        // Explicit routes would otherwise replace the local routing of the same message types.
+        opts.Policies.ConventionalLocalRoutingIsAdditive();
+        opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+        opts.Policies.UseDurableInboxOnAllListeners();
+
+        var outgoing = crossing.Where(e => map.Current.Hosts(e.Publisher))
+            .GroupBy(e => e.MessageType)
+            .Select(g => (Type: g.Key, Targets: g.Select(e => map.DeploymentOf(e.Subscriber)!).Distinct().ToList()))
+            .ToList();
+        var listens = crossing.Any(e => map.Current.Hosts(e.Subscriber));
+
+        switch (map.Transport)
+        {
+            case TransportKind.RabbitMQ:
+                var uri = configuration.GetConnectionString(RabbitMqConnectionStringName) is { Length: > 0 } text
+                    ? new Uri(text)
+                    : throw new ModularConfigurationException(
+                        $"ConnectionStrings:{RabbitMqConnectionStringName} is not set; the RabbitMQ transport needs an amqp:// URI.");
+                opts.UseRabbitMq(uri).AutoProvision();
+                foreach (var (type, targets) in outgoing)
+                    foreach (var target in targets)
+                        opts.Publish(p => p.Message(type).ToRabbitQueue(QueueName(target)));
+                if (listens) opts.ListenToRabbitQueue(QueueName(map.Current));
+                break;
+
+            case TransportKind.PostgreSQL:
+                var polling = TimeSpan.FromMilliseconds(configuration.GetValue($"{TopologyMap.TopologyKey}:PollingMilliseconds", 50));
+                foreach (var (type, targets) in outgoing)
+                    foreach (var target in targets)
+                        opts.Publish(p => p.Message(type).ToPostgresqlQueue(QueueName(target).Replace('-', '_')));
+                if (listens) opts.ListenToPostgresqlQueue(QueueName(map.Current).Replace('-', '_')).PollingInterval(polling);
+                break;
+
+            case TransportKind.Local:
+            default:
+                throw new ModularConfigurationException(
+                    $"{crossing.Count} message edges cross deployments but the transport is {map.Transport}.");
+        }
+    }
+
+    private static string Slug(string name) =>
+        new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Modular.Tests.Support;
+
+namespace Modular.Tests.EndToEnd.Topologies;
+
+/// <summary>
+/// The real host binary in its own process, configured by command-line settings, on a free loopback port.
+/// Output is kept for the failure message when it does not become ready.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private readonly IReadOnlyList<string> _settings;
+    private Process? _process;
+
+    public HostProcess(string name, IReadOnlyList<string> settings)
+    {
+        Name = name;
+        _settings = settings;
+        Url = new Uri($"http://127.0.0.1:{FreePort()}");
+    }
+
+    public string Name { get; }
+    public Uri Url { get; }
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>The Host's build output next to the tests (make test builds the whole solution first).</summary>
+    public static string HostAssembly { get; } = Path.Combine(Tool.RepositoryRoot(), "src", "Host", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Modular.Host.dll");
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(HostAssembly)!,
+        };
+        start.ArgumentList.Add(HostAssembly);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(Url.ToString());
+        foreach (var setting in _settings) start.ArgumentList.Add(setting);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process is { HasExited: true })
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Name} was not ready after {timeout.TotalSeconds:0} s:\n{Output}");
+    }
+
+    /// <summary>Kills the process (as a crash or an evicted pod would): no graceful shutdown.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

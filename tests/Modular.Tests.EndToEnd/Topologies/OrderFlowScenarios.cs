@@ -1,0 +1,143 @@
+using System.Net;
+
+namespace Modular.Tests.EndToEnd.Topologies;
+
+/// <summary>
+/// The business flows, written once. Each subclass runs them unchanged against one topology: the monolith,
+/// every module in its own process over RabbitMQ, and Ordering extracted over PostgreSQL queues.
+/// </summary>
+public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsyncLifetime, IDisposable where TTopology : Topology
+{
+    private readonly ShopClient _shop = new(topology);
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+    public Task InitializeAsync() => _shop.SetSimulatorAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        _shop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task a_paid_order_is_confirmed()
+    {
+        var widget = await _shop.AddProductAsync($"W-{_run}", 19.99m);
+
+        var order = await _shop.PlaceAsync($"alice-{_run}", widget, 2);
+
+        Assert.Equal(39.98m, (await _shop.WaitForOrderAsync(order, "Confirmed")).Total);
+        Assert.Equal("Captured", (await _shop.PaymentAsync(order))!.Status);
+        Assert.Equal(1, (await _shop.LedgerAsync(order)).ChargeAttempts);
+    }
+
+    [Fact]
+    public async Task a_declined_payment_cancels_the_order()
+    {
+        var widget = await _shop.AddProductAsync($"W-{_run}", 10m);
+
+        var order = await _shop.PlaceAsync($"decline-bob-{_run}", widget, 1);
+
+        Assert.Equal("PaymentDeclined", (await _shop.WaitForOrderAsync(order, "Cancelled")).CancellationReason);
+        Assert.Null((await _shop.LedgerAsync(order)).CapturedAmount);
+    }
+
+    [Fact]
+    public async Task an_order_keeps_its_price_when_the_catalog_price_changes_while_it_is_in_flight()
+    {
+        var widget = await _shop.AddProductAsync($"W-{_run}", 10m);
+        await _shop.SetSimulatorAsync(latencyMilliseconds: 500);
+
+        var order = await _shop.PlaceAsync($"carol-{_run}", widget, 3);
+        await _shop.ChangePriceAsync(widget, 99m);
+
+        Assert.Equal(10m, (await _shop.WaitForOrderAsync(order, "Confirmed")).Lines.Single().UnitPrice);
+        Assert.Equal(30m, (await _shop.PaymentAsync(order))!.Amount);
+    }
+
+    [Fact]
+    public async Task a_retired_product_can_no_longer_be_ordered()
+    {
+        var widget = await _shop.AddProductAsync($"W-{_run}", 10m);
+
+        await _shop.RetireAsync(widget);
+
+        await ShopClient.EventuallyAsync(async () =>
+            (await _shop.TryPlaceAsync($"dave-{_run}", widget, 1, Guid.NewGuid().ToString())).StatusCode == HttpStatusCode.UnprocessableEntity,
+            "Ordering still accepts the retired product");
+    }
+
+    [Fact]
+    public async Task cancelling_before_payment_means_the_order_is_never_charged()
+    {
+        var widget = await _shop.AddProductAsync($"W-{_run}", 10m);
+        await _shop.SetSimulatorAsync(flakyFailures: 3); // the charge times out for ~0.85 s: the cancellation lands first
+
+        var order = await _shop.PlaceAsync($"flaky-erin-{_run}", widget, 1);
+        Assert.Equal(HttpStatusCode.OK, (await _shop.CancelAsync(order)).StatusCode);
+
+        Assert.Equal("CancelledByCustomer", (await _shop.WaitForOrderAsync(order, "Cancelled")).CancellationReason);
+        await ShopClient.EventuallyAsync(async () => (await _shop.PaymentAsync(order))?.Status == "Voided", "payment was not voided");
+        Assert.Null((await _shop.LedgerAsync(order)).CapturedAmount);
+    }
+
+    [Fact]
+    public async Task cancelling_after_capture_refunds_the_payment()
+    {
+        var widget = await _shop.AddProductAsync($"W-{_run}", 25m);
+        var order = await _shop.PlaceAsync($"frank-{_run}", widget, 2);
+        await _shop.WaitForOrderAsync(order, "Confirmed");
+
+        Assert.Equal(HttpStatusCode.OK, (await _shop.CancelAsync(order)).StatusCode);
+
+        await _shop.WaitForOrderAsync(order, "Cancelled", o => o.Refunded);
+        Assert.True((await _shop.LedgerAsync(order)).Refunded);
+        Assert.Equal("Refunded", (await _shop.PaymentAsync(order))!.Status);
+    }
+
+    [Fact]
+    public async Task a_transient_provider_failure_is_retried_until_it_succeeds()
+    {
+        var widget = await _shop.AddProductAsync($"W-{_run}", 10m);
+
+        var order = await _shop.PlaceAsync($"flaky-grace-{_run}", widget, 1);
+
+        await _shop.WaitForOrderAsync(order, "Confirmed");
+        Assert.Equal(3, (await _shop.LedgerAsync(order)).ChargeAttempts);
+    }
+
+    [Fact]
+    public async Task a_retried_request_returns_the_same_order_and_charges_once()
+    {
+        var widget = await _shop.AddProductAsync($"W-{_run}", 10m);
+        var key = Guid.NewGuid().ToString();
+
+        var first = await _shop.PlaceAsync($"heidi-{_run}", widget, 1, key);
+        await _shop.WaitForOrderAsync(first, "Confirmed");
+        var second = await _shop.PlaceAsync($"heidi-{_run}", widget, 1, key);
+
+        Assert.Equal(first, second);
+        Assert.Equal(1, (await _shop.LedgerAsync(first)).ChargeAttempts);
+    }
+}
+
+[Collection(EndToEndSuite.Name)]
+public sealed class MonolithFlows(MonolithTopology topology)
+    : OrderFlowScenarios<MonolithTopology>(topology), IClassFixture<MonolithTopology>;
+
+[Collection(EndToEndSuite.Name)]
+public sealed class EveryModuleOverRabbitMqFlows(EveryModuleOverRabbitMq topology)
+    : OrderFlowScenarios<EveryModuleOverRabbitMq>(topology), IClassFixture<EveryModuleOverRabbitMq>;
+
+[Collection(EndToEndSuite.Name)]
+public sealed class OrderingOverPostgresQueuesFlows(OrderingOverPostgresQueues topology)
+    : OrderFlowScenarios<OrderingOverPostgresQueues>(topology), IClassFixture<OrderingOverPostgresQueues>;
+
+/// <summary>One collection: topologies come up one after the other, not all at once on two cores.</summary>
+[CollectionDefinition(Name)]
+public sealed class EndToEndSuite
+{
+    public const string Name = "end-to-end";
+}
