@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: every test of the repository against real servers.
 #  1. build the solution, warnings as errors;
-#  2. start a throwaway PostgreSQL (and the container image the end-to-end tests run);
+#  2. start a throwaway PostgreSQL and RabbitMQ, build the container image the end-to-end tests run;
 #  3. run each test project, collecting TRX results;
 #  4. stop everything and print one line: "N passed, N failed, N skipped".
 # Exits non-zero when a test failed, a test run crashed, or no test ran.
@@ -12,8 +12,10 @@ results=$root/.local/test-results
 rm -rf "$results"; mkdir -p "$results"
 
 pgdir=$(mktemp -d /tmp/modular-test-pg.XXXXXX)
+rabbitdir=$(mktemp -d /tmp/modular-test-rabbitmq.XXXXXX)
 cleanup() {
   eng/postgres.sh remove "$pgdir" >/dev/null 2>&1 || true
+  eng/rabbitmq.sh stop "$rabbitdir" >/dev/null 2>&1 || true
   [[ -x eng/container.sh ]] && eng/container.sh cleanup >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -25,6 +27,8 @@ dotnet build Modular.sln -nologo -v q -warnaserror || { echo "build failed"; ech
 echo "== servers"
 MODULAR_TEST_POSTGRES=$(eng/postgres.sh start "$pgdir" --fast) || { echo "0 passed, 1 failed"; exit 1; }
 export MODULAR_TEST_POSTGRES
+MODULAR_TEST_RABBITMQ=$(eng/rabbitmq.sh start "$rabbitdir") || { echo "0 passed, 1 failed"; exit 1; }
+export MODULAR_TEST_RABBITMQ
 
 if [[ -x eng/container.sh ]]; then
   echo "== container image"
