@@ -1,0 +1,36 @@
+using Modular.Tests.Support;
+
+namespace Modular.Tests.EndToEnd.Topologies;
+
+/// <summary>The real binary, started with a topology that cannot work, exits at once with one line saying why.</summary>
+public sealed class ConfigurationRefusalTests
+{
+    private static readonly string[] Map =
+    [
+        "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=1;Database=never-used",
+        "--Modular:Topology:Transport=PostgreSQL",
+        "--Modular:Topology:Deployments:core:Modules:0=Catalog",
+        "--Modular:Topology:Deployments:core:Modules:1=Payments",
+        "--Modular:Topology:Deployments:ordering:Modules:0=Ordering",
+    ];
+
+    public static TheoryData<string, string[]> Refusals() => new()
+    {
+        { "Modular:Deployment 'shipping' is not a deployment", [.. Map, "--Modular:Deployment=shipping"] },
+        { "Module 'Payments' is assigned to deployments 'core' and 'ordering'",
+            [.. Map, "--Modular:Topology:Deployments:ordering:Modules:1=Payments", "--Modular:Deployment=core"] },
+        { "Module 'Payments' is assigned to no deployment", [.. Map.Where(s => !s.EndsWith("=Payments", StringComparison.Ordinal)), "--Modular:Deployment=core"] },
+        { "Modular:Topology:Transport 'Carrier-Pigeon' is not a transport", [.. Map, "--Modular:Topology:Transport=Carrier-Pigeon", "--Modular:Deployment=core"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task the_host_refuses_to_start_with_a_one_line_reason(string reason, string[] settings)
+    {
+        var result = await Tool.RunAsync("dotnet", [HostProcess.HostAssembly, .. settings], timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Modular: " + reason, line, StringComparison.Ordinal);
+    }
+}

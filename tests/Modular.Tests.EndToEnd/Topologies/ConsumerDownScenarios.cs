@@ -1,0 +1,49 @@
+namespace Modular.Tests.EndToEnd.Topologies;
+
+/// <summary>
+/// The deployment hosting Payments is down while orders ask for payment. Nothing is lost: the requests
+/// wait in its durable queue and are each handled once when it comes back.
+/// </summary>
+public abstract class ConsumerDownScenarios<TTopology>(TTopology topology) : IDisposable where TTopology : Topology
+{
+    private readonly ShopClient _shop = new(topology);
+
+    [Fact]
+    public async Task messages_published_while_the_consumer_is_down_are_each_delivered_once_when_it_returns()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var widget = await _shop.AddProductAsync($"DOWN-{run}", 10m);
+        var payments = topology.ProcessOf("Payments");
+
+        await payments.KillAsync();
+        var orders = new List<Guid>();
+        for (var i = 0; i < 3; i++) orders.Add(await _shop.PlaceAsync($"down-{run}-{i}", widget, 1));
+        foreach (var order in orders) await _shop.WaitForOrderAsync(order, "AwaitingPayment");
+
+        await topology.RestartAsync(payments);
+
+        foreach (var order in orders)
+        {
+            await _shop.WaitForOrderAsync(order, "Confirmed");
+            Assert.Equal(1, (await _shop.LedgerAsync(order)).ChargeAttempts);
+            Assert.Equal("Captured", (await _shop.PaymentAsync(order))!.Status);
+        }
+    }
+
+    public void Dispose()
+    {
+        _shop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>Its own instance of the topology: these tests kill processes.</summary>
+public sealed class EveryModuleOverRabbitMqForOutages : EveryModuleOverRabbitMq;
+
+[Collection(EndToEndSuite.Name)]
+public sealed class RabbitMqConsumerDown(EveryModuleOverRabbitMqForOutages topology)
+    : ConsumerDownScenarios<EveryModuleOverRabbitMqForOutages>(topology), IClassFixture<EveryModuleOverRabbitMqForOutages>;
+
+[Collection(EndToEndSuite.Name)]
+public sealed class PostgresQueuesConsumerDown(OrderingOverPostgresQueues topology)
+    : ConsumerDownScenarios<OrderingOverPostgresQueues>(topology), IClassFixture<OrderingOverPostgresQueues>;
