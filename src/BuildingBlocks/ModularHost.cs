@@ -73,6 +73,8 @@ public static class ModularHost
             ConfigureWolverine(opts, topology, modules, configuration, sharedConnectionString);
             TransportSwitch.Configure(opts, topology, edges, configuration);
         });
+        if (topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0)
+            BrokerGate.Install(services, new Uri(configuration.GetConnectionString(TransportSwitch.RabbitMqConnectionStringName)!));
         return builder;
     }
 
@@ -128,6 +130,8 @@ public static class ModularHost
             opts.Policies.UseAncillaryStorageFromAssembly(module.StoreType, module.Assembly);
         }
 
-        opts.Services.AddResourceSetupOnStartup();
+        // Databases are migrated by each store (ApplyAllDatabaseChangesOnStartup) and by Wolverine's runtime at
+        // start; broker queues are declared by the runtime too (AutoProvision). No separate resource setup, so
+        // a broker that is down does not fail the host before BrokerGate can wait for it.
     }
 }

@@ -19,6 +19,12 @@ public abstract class Topology : IAsyncLifetime
 
     protected virtual string? Transport => null;
 
+    /// <summary>Whether start-up waits for this deployment to be ready (a test may start one that cannot be).</summary>
+    protected virtual bool StartsReady(string deployment) => true;
+
+    /// <summary>The broker a deployment is told to use.</summary>
+    protected virtual string RabbitMqUriFor(string deployment) => RabbitMqUri;
+
     public IReadOnlyList<HostProcess> Processes => _processes;
 
     public Uri UrlOf(string module) =>
@@ -32,7 +38,7 @@ public abstract class Topology : IAsyncLifetime
         Database = await TestDatabase.CreateAsync(GetType().Name);
         foreach (var name in Deployments.Keys) _processes.Add(new HostProcess(name, SettingsFor(name)));
         foreach (var process in _processes) process.Start();
-        await Task.WhenAll(_processes.Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+        await Task.WhenAll(_processes.Where(p => StartsReady(p.Name)).Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
     }
 
     /// <summary>Brings a killed deployment back, as a restarted container would.</summary>
@@ -56,7 +62,7 @@ public abstract class Topology : IAsyncLifetime
         foreach (var (name, modules) in Deployments)
             for (var i = 0; i < modules.Length; i++)
                 settings.Add($"--Modular:Topology:Deployments:{name}:Modules:{i}={modules[i]}");
-        if (Transport == "RabbitMQ") settings.Add($"--ConnectionStrings:RabbitMQ={RabbitMqUri}");
+        if (Transport == "RabbitMQ") settings.Add($"--ConnectionStrings:RabbitMQ={RabbitMqUriFor(deployment)}");
         return settings;
     }
 
@@ -66,7 +72,7 @@ public abstract class Topology : IAsyncLifetime
         if (Database is not null) await Database.DisposeAsync();
     }
 
-    private static string RabbitMqUri => Environment.GetEnvironmentVariable(RabbitMqVariable) is { Length: > 0 } uri
+    protected static string RabbitMqUri => Environment.GetEnvironmentVariable(RabbitMqVariable) is { Length: > 0 } uri
         ? uri
         : throw new InvalidOperationException($"{RabbitMqVariable} is not set: run `make test`, which starts RabbitMQ for the tests.");
 }

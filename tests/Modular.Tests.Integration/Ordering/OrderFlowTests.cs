@@ -85,7 +85,7 @@ public sealed class OrderFlowTests(ModularApp app) : OrderingTest(app)
                 x.StatusCodeShouldBe(201);
             });
             id = (await placed.ReadAsJsonAsync<OrderAccepted>())!.Id;
-            await Host.Scenario(x => x.Post.Url($"{Orders}/{id}/cancel"));
+            await CancelRetryingConflictsAsync(id);
         });
 
         var order = await GetOrderAsync(id);

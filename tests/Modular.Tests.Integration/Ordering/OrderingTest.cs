@@ -87,6 +87,25 @@ public abstract class OrderingTest(ModularApp app) : IAsyncLifetime
     protected async Task<LedgerEntry> LedgerAsync(Guid orderId) =>
         (await (await Host.Scenario(x => x.Get.Url($"/api/payments/simulator/ledger/{orderId}"))).ReadAsJsonAsync<LedgerEntry>())!;
 
+    /// <summary>
+    /// Cancels as a client should: a 409 "changed by another request" (the payment step appended to the
+    /// order meanwhile) is read again and retried.
+    /// </summary>
+    protected async Task CancelRetryingConflictsAsync(Guid id)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await Host.Scenario(x =>
+            {
+                x.Post.Url($"{Orders}/{id}/cancel");
+                x.IgnoreStatusCode();
+            });
+            var status = result.Context.Response.StatusCode;
+            if (status == 200) return;
+            Assert.True(status == 409 && attempt < 5, $"cancel answered {status} on attempt {attempt}");
+        }
+    }
+
     protected Task<ITrackedSession> CancelAsync(Guid id, int status = 200) =>
         App.TrackAsync(() => Host.Scenario(x =>
         {
