@@ -9,11 +9,11 @@ out=$(mktemp -d); pgdir=$(mktemp -d /tmp/modular-bench-pg.XXXXXX); port=18124
 cleanup() { [[ -n ${pid:-} ]] && kill "$pid" 2>/dev/null; eng/postgres.sh remove "$pgdir" >/dev/null 2>&1; rm -rf "$out"; }
 trap cleanup EXIT
 
-dotnet publish src/Host -c Release -o "$out/app" -nologo -v q >/dev/null
+eng/publish.sh "$out/app" >/dev/null
 dotnet build bench/Modular.Bench -c Release -o "$out/bench" -nologo -v q >/dev/null
 cs=$(eng/postgres.sh start "$pgdir" 2>/dev/null)
 
-ConnectionStrings__Postgres="$cs" Logging__LogLevel__Default=Warning \
+ConnectionStrings__Postgres="$cs" Modular__CodeGeneration=Static Logging__LogLevel__Default=Warning \
   dotnet "$out/app/Modular.Host.dll" --urls "http://127.0.0.1:$port" >"$out/host.log" 2>&1 &
 pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready"; do sleep 0.1; done

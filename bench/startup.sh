@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start-up and footprint of the monolith (Release build, local throwaway PostgreSQL):
-#   - cold start: process start -> first 200 of /health/ready, and -> first 200 of an API call
-#     (that first call includes Wolverine's runtime code generation);
+# Start-up and footprint of the monolith (Release build, local throwaway PostgreSQL), in both code modes:
+#   dynamic  Wolverine compiles its handlers with Roslyn at run time (the baseline)
+#   static   handlers generated ahead of time by eng/publish.sh (what the container runs)
+#   - cold start: process start -> first 200 of /health/ready, and -> first 200 of an API call;
 #   - idle memory: resident set size after the first calls and 10 s of idling.
 # Usage: bench/startup.sh [runs]   (default 3)
 set -euo pipefail
@@ -11,21 +12,23 @@ out=$(mktemp -d)
 pgdir=$(mktemp -d /tmp/modular-bench-pg.XXXXXX)
 trap 'eng/postgres.sh remove "$pgdir" >/dev/null 2>&1; rm -rf "$out"' EXIT
 
-dotnet publish src/Host -c Release -o "$out/app" -nologo -v q >/dev/null
+eng/publish.sh "$out/app" >/dev/null
 cs=$(eng/postgres.sh start "$pgdir" 2>/dev/null)
 port=18123
 now_ms() { date +%s%3N; }
 wait_200() { until curl -sf -o /dev/null "$1"; do sleep 0.01; done; }
 
-echo "run ready_ms first_api_ms idle_rss_mb"
+echo "mode run ready_ms first_api_ms idle_rss_mb"
+for mode in Dynamic Static; do
 for run in $(seq 1 "$runs"); do
   start=$(now_ms)
-  ConnectionStrings__Postgres="$cs" dotnet "$out/app/Modular.Host.dll" --urls "http://127.0.0.1:$port" >"$out/host.log" 2>&1 &
+  Modular__CodeGeneration=$mode ConnectionStrings__Postgres="$cs" dotnet "$out/app/Modular.Host.dll" --urls "http://127.0.0.1:$port" >"$out/host.log" 2>&1 &
   pid=$!
   wait_200 "http://127.0.0.1:$port/health/ready"; ready=$(( $(now_ms) - start ))
   wait_200 "http://127.0.0.1:$port/api/catalog/products"; api=$(( $(now_ms) - start ))
   sleep 10
   rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
-  echo "$run $ready $api $rss"
+  echo "$mode $run $ready $api $rss"
   kill $pid; wait $pid 2>/dev/null || true
+done
 done

@@ -4,15 +4,19 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-// Usage: Modular.Bench <base-url> [orders=1000] [concurrency=32]
-// After a warm-up: (1) baseline — adds `orders` products, the simplest write (one document + outbox);
-// (2) places `orders` orders with `concurrency` in flight and waits until each is Confirmed (payment
-// included); (3) places up to 200 orders one at a time. Prints accepted/s and POST→Confirmed latency.
-var baseUrl = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5000");
+// Usage: Modular.Bench <catalog-url> [orders=1000] [concurrency=32] [ordering-url] [payments-url]
+// (module URLs default to the catalog's: the monolith). After a warm-up: (1) baseline — adds `orders`
+// products, the simplest write (one document + outbox); (2) places `orders` orders with `concurrency` in
+// flight and waits until each is Confirmed (payment included); (3) places up to 200 orders one at a time.
+// Prints accepted/s, POST→Confirmed latency, and the latency of the two cross-module event hops of each
+// order (Ordering → Payments: PaymentRequestedEvent; Payments → Ordering: PaymentCapturedEvent).
+var catalogUrl = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5000");
 var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
+var orderingUrl = args.Length > 3 ? new Uri(args[3]) : catalogUrl;
+var paymentsUrl = args.Length > 4 ? new Uri(args[4]) : catalogUrl;
 
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = baseUrl };
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 3 });
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
 
@@ -36,7 +40,7 @@ async Task<Guid[]> AddProductsAsync(string tag, int n, int parallel, string? rep
     var ids = new Guid[n];
     var result = await RunAsync(n, parallel, async i =>
     {
-        var response = await http.PostAsJsonAsync("/api/catalog/products",
+        var response = await http.PostAsJsonAsync(new Uri(catalogUrl, "/api/catalog/products"),
             new { sku = $"{tag}{run}-{i}", name = $"Bench product {i}", price = new { amount = 10m + i % 7, currency = "EUR" } });
         response.EnsureSuccessStatusCode();
         ids[i] = (await response.Content.ReadFromJsonAsync<Created>(json))!.Id;
@@ -52,7 +56,7 @@ async Task PlaceOrdersAsync(string tag, Guid[] products, int n, int parallel, st
     var accepted = await RunAsync(n, parallel, async i =>
     {
         placedAt[i] = DateTimeOffset.UtcNow;
-        var response = await http.PostAsJsonAsync("/api/ordering/orders", new
+        var response = await http.PostAsJsonAsync(new Uri(orderingUrl, "/api/ordering/orders"), new
         {
             customerId = $"bench-{i % 50}",
             lines = new[] { new { productId = products[i % products.Length], quantity = 1 + i % 3 } },
@@ -70,7 +74,7 @@ async Task PlaceOrdersAsync(string tag, Guid[] products, int n, int parallel, st
         var pending = Enumerable.Range(0, n).Where(i => confirmedAt[i] is null).ToList();
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
-            var order = await http.GetFromJsonAsync<OrderView>($"/api/ordering/orders/{orderIds[i]}", json, ct);
+            var order = await http.GetFromJsonAsync<OrderView>(new Uri(orderingUrl, $"/api/ordering/orders/{orderIds[i]}"), json, ct);
             if (order!.Status == "Confirmed") confirmedAt[i] = order.ConfirmedAt;
             else if (order.Status == "Cancelled") throw new InvalidOperationException($"Order {orderIds[i]} was cancelled.");
         });
@@ -85,6 +89,22 @@ async Task PlaceOrdersAsync(string tag, Guid[] products, int n, int parallel, st
     var span = (confirmedAt.Where(c => c is not null).Max()!.Value - placedAt.Min()).TotalSeconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{"  POST -> Confirmed",-36} p50 {Percentile(latencies, 50),7:F1} ms  p99 {Percentile(latencies, 99),7:F1} ms  ({n / span:F0} orders/s confirmed)"));
+
+    // The two event hops of each order, from the timestamps each side recorded (one machine, one clock).
+    var hops = new List<double>();
+    await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+    {
+        var order = await http.GetFromJsonAsync<OrderView>(new Uri(orderingUrl, $"/api/ordering/orders/{orderIds[i]}"), json, ct);
+        var payment = await http.GetFromJsonAsync<PaymentView>(new Uri(paymentsUrl, $"/api/payments/orders/{orderIds[i]}"), json, ct);
+        lock (hops)
+        {
+            hops.Add((payment!.RecordedAt - order!.PaymentRequestedAt!.Value).TotalMilliseconds);
+            hops.Add((order.ConfirmedAt!.Value - payment.RecordedAt).TotalMilliseconds);
+        }
+    });
+    var sortedHops = hops.Order().ToArray();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{"  cross-module event hop",-36} p50 {Percentile(sortedHops, 50),7:F1} ms  p99 {Percentile(sortedHops, 99),7:F1} ms  ({sortedHops.Length} hops, handler included)"));
 }
 
 async Task<TimeSpan[]> RunAsync(int n, int parallel, Func<int, Task> call)
@@ -113,7 +133,7 @@ async Task WaitUntilOrderableAsync(Guid product)
 {
     for (var attempt = 0; attempt < 600; attempt++)
     {
-        var probe = await http.PostAsJsonAsync("/api/ordering/orders",
+        var probe = await http.PostAsJsonAsync(new Uri(orderingUrl, "/api/ordering/orders"),
             new { customerId = "bench-probe", lines = new[] { new { productId = product, quantity = 1 } }, idempotencyKey = $"{run}-probe-{product}" });
         if (probe.IsSuccessStatusCode) return;
         await Task.Delay(100);
@@ -126,4 +146,6 @@ static double Percentile(double[] sorted, int p) => sorted[Math.Clamp((int)Math.
 
 internal sealed record Created(Guid Id);
 
-internal sealed record OrderView(Guid Id, string Status, DateTimeOffset? ConfirmedAt);
+internal sealed record OrderView(Guid Id, string Status, DateTimeOffset? PaymentRequestedAt, DateTimeOffset? ConfirmedAt);
+
+internal sealed record PaymentView(Guid OrderId, DateTimeOffset RecordedAt);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using JasperFx.Resources;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -43,6 +44,8 @@ public static class ModularHost
 
         var services = builder.Services;
         services.AddSingleton(modules);
+        var guard = new ModuleBoundaryGuard(available, modules);
+        services.AddSingleton(guard);
         services.AddSingleton(topology);
         services.AddSingleton(edges);
         services.AddSingleton(TimeProvider.System);
@@ -71,6 +74,7 @@ public static class ModularHost
         builder.Host.UseWolverine(opts =>
         {
             ConfigureWolverine(opts, topology, modules, configuration, sharedConnectionString);
+            opts.Policies.Add(guard);
             TransportSwitch.Configure(opts, topology, edges, configuration);
         });
         if (topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0)
@@ -89,6 +93,7 @@ public static class ModularHost
         {
             http.RejectUnparseableQueryValues = true;
             http.Policies.Add(new ModuleEndpointPolicy(app.Services.GetRequiredService<ActiveModules>()));
+            http.Policies.Add(app.Services.GetRequiredService<ModuleBoundaryGuard>());
         });
         return app;
     }
@@ -98,7 +103,10 @@ public static class ModularHost
         IConfiguration configuration, string connectionString)
     {
         opts.ApplicationAssembly = System.Reflection.Assembly.GetEntryAssembly();
-        opts.UseRuntimeCompilation();
+        // Dynamic (default): handlers compiled at start-up by Roslyn. Static: the code `codegen write` put into
+        // the Host at build time (Release images): fast start, no compiler in memory.
+        opts.CodeGeneration.TypeLoadMode = configuration.GetValue("Modular:CodeGeneration", TypeLoadMode.Dynamic);
+        if (opts.CodeGeneration.TypeLoadMode != TypeLoadMode.Static) opts.UseRuntimeCompilation();
 
         // One handler per message type and module, each in its own transaction; inbox keyed by id + destination.
         opts.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;

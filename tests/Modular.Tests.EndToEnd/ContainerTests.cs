@@ -9,8 +9,11 @@ namespace Modular.Tests.EndToEnd;
 /// The image built from the Dockerfile (<c>MODULAR_TEST_IMAGE</c>, built by <c>make test</c>), run with
 /// podman against the test PostgreSQL: one container for all of <see cref="ContainerTests"/>.
 /// </summary>
-public sealed class RunningContainer : IAsyncLifetime, IDisposable
+public class RunningContainer : IAsyncLifetime, IDisposable
 {
+    /// <summary>Extra environment for the container (e.g. which modules it runs).</summary>
+    protected virtual IReadOnlyList<string> Environment => [];
+
     public const string ImageVariable = "MODULAR_TEST_IMAGE";
 
     private TestDatabase _database = null!;
@@ -20,7 +23,7 @@ public sealed class RunningContainer : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var image = Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } value
+        var image = System.Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException($"{ImageVariable} is not set: run `make test`, which builds the image with podman.");
         _database = await TestDatabase.CreateAsync("container");
@@ -30,13 +33,18 @@ public sealed class RunningContainer : IAsyncLifetime, IDisposable
             "run", "--detach", "--label", "modular.test", "--network", "host",
             "--env", $"ConnectionStrings__Postgres={_database.ConnectionString}",
             "--env", $"ASPNETCORE_HTTP_PORTS={port}",
+            .. Environment.SelectMany(e => new[] { "--env", e }),
             image,
         ])).EnsureSuccess("podman run").Output.Trim();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         await WaitUntilReadyAsync();
     }
 
-    public void Dispose() => Http?.Dispose();
+    public void Dispose()
+    {
+        Http?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     public async Task DisposeAsync()
     {
@@ -113,5 +121,32 @@ public sealed class ContainerTests(RunningContainer container) : IClassFixture<R
         var id = (await Tool.RunAsync("podman", ["exec", container.Id, "id", "-u"])).EnsureSuccess("podman exec").Output.Trim();
 
         Assert.NotEqual("0", id);
+    }
+}
+
+/// <summary>The same image told to run Catalog only: its pre-generated code must not bring the other modules along.</summary>
+public sealed class CatalogOnlyContainer : RunningContainer
+{
+    protected override IReadOnlyList<string> Environment => ["Modular__Modules=Catalog"];
+}
+
+public sealed class CatalogOnlyContainerTests(CatalogOnlyContainer container) : IClassFixture<CatalogOnlyContainer>
+{
+    [Fact]
+    public async Task routes_of_modules_it_does_not_run_are_404_even_with_pre_generated_code()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await container.Http.GetAsync(new Uri("/api/catalog/products", UriKind.Relative))).StatusCode);
+        var ordering = await container.Http.GetAsync(new Uri("/api/ordering/orders?customerId=x", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, ordering.StatusCode);
+        Assert.Equal("application/problem+json", ordering.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task the_container_runs_pre_generated_code()
+    {
+        var environment = (await Tool.RunAsync("podman", ["exec", container.Id, "printenv", "Modular__CodeGeneration"]))
+            .EnsureSuccess("podman exec").Output.Trim();
+
+        Assert.Equal("Static", environment);
     }
 }

@@ -26,10 +26,10 @@ public sealed class OrderTests
     public void a_capture_confirms_once()
     {
         var order = Placed();
-        order.Apply(order.RecordCapture("ref", Now)!);
+        order.Apply(order.RecordCapture("ref", Now, Now)!);
 
         Assert.Equal(OrderStatus.Confirmed, order.Status);
-        Assert.Null(order.RecordCapture("ref", Now));
+        Assert.Null(order.RecordCapture("ref", Now, Now));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class OrderTests
     {
         var order = Placed();
         order.Apply(new OrderCancelled(Order.CancelledByCustomer, Now));
-        order.Apply(order.RecordCapture("ref", Now)!);
+        order.Apply(order.RecordCapture("ref", Now, Now)!);
 
         Assert.Equal(OrderStatus.Cancelled, order.Status);
         Assert.True(order.PaymentCaptured);
@@ -49,7 +49,7 @@ public sealed class OrderTests
         var unpaid = Placed();
         unpaid.Apply(unpaid.RecordDecline("card_declined", Now)!);
         var paid = Placed();
-        paid.Apply(paid.RecordCapture("ref", Now)!);
+        paid.Apply(paid.RecordCapture("ref", Now, Now)!);
 
         Assert.Equal(Order.PaymentWasDeclined, unpaid.CancellationReason);
         Assert.Null(unpaid.RecordDecline("card_declined", Now));

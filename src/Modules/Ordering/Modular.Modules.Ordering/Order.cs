@@ -18,7 +18,7 @@ public sealed record OrderLine(Guid ProductId, string Sku, string Name, int Quan
 public sealed record OrderPlaced(Guid OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, string Currency,
     string RequestFingerprint, DateTimeOffset PlacedAt);
 public sealed record PaymentRequested(DateTimeOffset RequestedAt);
-public sealed record PaymentCaptured(string PaymentReference, DateTimeOffset CapturedAt);
+public sealed record PaymentCaptured(string PaymentReference, DateTimeOffset CapturedAt, DateTimeOffset RecordedAt);
 public sealed record PaymentDeclined(string Reason, DateTimeOffset DeclinedAt);
 public sealed record OrderCancelled(string Reason, DateTimeOffset CancelledAt);
 public sealed record PaymentRefunded(string PaymentReference, DateTimeOffset RefundedAt);
@@ -40,6 +40,7 @@ public sealed class Order
     public OrderStatus Status { get; set; }
     public string RequestFingerprint { get; set; } = "";
     public DateTimeOffset PlacedAt { get; set; }
+    public DateTimeOffset? PaymentRequestedAt { get; set; }
     public DateTimeOffset? ConfirmedAt { get; set; }
     public DateTimeOffset? CancelledAt { get; set; }
     public string? CancellationReason { get; set; }
@@ -59,7 +60,11 @@ public sealed class Order
         PlacedAt = placed.PlacedAt,
     };
 
-    public void Apply(PaymentRequested _) => Status = OrderStatus.AwaitingPayment;
+    public void Apply(PaymentRequested requested)
+    {
+        Status = OrderStatus.AwaitingPayment;
+        PaymentRequestedAt = requested.RequestedAt;
+    }
 
     public void Apply(PaymentCaptured captured)
     {
@@ -67,7 +72,7 @@ public sealed class Order
         PaymentReference = captured.PaymentReference;
         if (Status == OrderStatus.Cancelled) return; // paid after cancelling: Payments refunds it
         Status = OrderStatus.Confirmed;
-        ConfirmedAt = captured.CapturedAt;
+        ConfirmedAt = captured.RecordedAt;
     }
 
     public void Apply(PaymentDeclined declined) => Cancel(PaymentWasDeclined, declined.DeclinedAt);
@@ -88,8 +93,8 @@ public sealed class Order
     public PaymentRequested? RequestPayment(DateTimeOffset now) =>
         Status == OrderStatus.Placed ? new PaymentRequested(now) : null;
 
-    public PaymentCaptured? RecordCapture(string paymentReference, DateTimeOffset capturedAt) =>
-        PaymentCaptured ? null : new PaymentCaptured(paymentReference, capturedAt);
+    public PaymentCaptured? RecordCapture(string paymentReference, DateTimeOffset capturedAt, DateTimeOffset now) =>
+        PaymentCaptured ? null : new PaymentCaptured(paymentReference, capturedAt, now);
 
     public PaymentDeclined? RecordDecline(string reason, DateTimeOffset declinedAt) =>
         Status is OrderStatus.Placed or OrderStatus.AwaitingPayment ? new PaymentDeclined(reason, declinedAt) : null;

@@ -9,11 +9,12 @@ public sealed record OrderDetails(
     decimal Total,
     string Currency,
     DateTimeOffset PlacedAt,
+    DateTimeOffset? PaymentRequestedAt,
     DateTimeOffset? ConfirmedAt,
     DateTimeOffset? CancelledAt,
     string? CancellationReason,
     bool Refunded)
 {
     public static OrderDetails From(Order o) => new(o.Id, o.CustomerId, o.Status, o.Lines, o.Total, o.Currency, o.PlacedAt,
-        o.ConfirmedAt, o.CancelledAt, o.CancellationReason, o.Refunded);
+        o.PaymentRequestedAt, o.ConfirmedAt, o.CancelledAt, o.CancellationReason, o.Refunded);
 }

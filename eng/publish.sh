@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Release build of the Host with pre-generated Wolverine code (run it with Modular__CodeGeneration=Static):
+#   eng/publish.sh <output-dir> [source-dir]
+# source-dir defaults to a throwaway copy of this checkout, so the generated code never lands in the tree.
+# Wolverine's generated registries list every module's handlers and endpoints and would make a deployment
+# load modules it does not host; they are deleted, so discovery (which follows Modular:Modules and the
+# topology) decides, and the generated handler code is only used for what was discovered.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(realpath -m "${1:?output dir}")
+src=${2:-}
+if [[ -z $src ]]; then
+  src=$(mktemp -d); trap 'rm -rf "$src"' EXIT
+  git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$src"
+fi
+cd "$src"
+# codegen builds the host without starting it: no database is contacted.
+ConnectionStrings__Postgres="Host=localhost" dotnet run --project src/Host -c Release -- codegen write >/dev/null
+rm -f src/Host/Internal/Generated/WolverineHandlers/GeneratedHandlerRegistry.cs \
+      src/Host/Internal/Generated/WolverineHandlers/GeneratedHttpEndpointRegistry.cs
+dotnet publish src/Host -c Release -o "$out" -nologo -v q -p:UseAppHost=false >/dev/null
+echo "$out"
