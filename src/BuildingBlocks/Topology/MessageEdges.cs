@@ -3,8 +3,8 @@ using Modular.BuildingBlocks.Modules;
 
 namespace Modular.BuildingBlocks.Topology;
 
-/// <summary>A message type from one module's Contracts that another module handles.</summary>
-public sealed record MessageEdge(Type MessageType, ModuleDefinition Publisher, ModuleDefinition Subscriber);
+/// <summary>A message type from one module's Contracts that another module handles (in <paramref name="HandlerType"/>).</summary>
+public sealed record MessageEdge(Type MessageType, ModuleDefinition Publisher, ModuleDefinition Subscriber, Type HandlerType);
 
 /// <summary>
 /// Finds the module graph's message edges the way Wolverine finds handlers: public classes named
@@ -20,18 +20,20 @@ public static class MessageEdges
         var publisherByContracts = modules.ToDictionary(m => m.Assembly.GetName().Name + ".Contracts", StringComparer.Ordinal);
         return modules
             .SelectMany(subscriber => HandledMessageTypes(subscriber.Assembly)
-                .Select(type => (type, publisher: publisherByContracts.GetValueOrDefault(type.Assembly.GetName().Name!), subscriber)))
+                .Select(h => (h.Message, h.Handler, publisher: publisherByContracts.GetValueOrDefault(h.Message.Assembly.GetName().Name!), subscriber)))
             .Where(e => e.publisher is not null && e.publisher != e.subscriber)
-            .Select(e => new MessageEdge(e.type, e.publisher!, e.subscriber))
+            .Select(e => new MessageEdge(e.Message, e.publisher!, e.subscriber, e.Handler))
             .Distinct()
             .OrderBy(e => e.Publisher.Name).ThenBy(e => e.MessageType.Name).ThenBy(e => e.Subscriber.Name)
             .ToList();
     }
 
-    private static IEnumerable<Type> HandledMessageTypes(Assembly assembly) =>
+    /// <summary>Every (message type, handler class) the module's assembly declares.</summary>
+    public static IEnumerable<(Type Message, Type Handler)> HandledMessageTypes(Assembly assembly) =>
         assembly.GetExportedTypes()
             .Where(t => t.IsClass && (t.Name.EndsWith("Handler", StringComparison.Ordinal) || t.Name.EndsWith("Consumer", StringComparison.Ordinal)))
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
-            .Where(m => HandlerMethods.Contains(m.Name) && m.GetParameters().Length > 0)
-            .Select(m => m.GetParameters()[0].ParameterType);
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(m => HandlerMethods.Contains(m.Name) && m.GetParameters().Length > 0)
+                .Select(m => (m.GetParameters()[0].ParameterType, t)))
+            .Distinct();
 }

@@ -19,7 +19,8 @@ public static class TransportSwitch
     public const string RabbitMqConnectionStringName = "RabbitMQ";
     public const string QueueSchema = "wolverine_queues";
 
-    public static string QueueName(Deployment deployment) => $"modular-{Slug(deployment.Name)}";
+    /// <summary>Each subscribing module has its own queue; it lives where the module is deployed.</summary>
+    public static string QueueName(ModuleDefinition module) => $"modular-{Slug(module.Name)}";
 
     /// <summary>Inbox/outbox tables: shared by a monolith's modules, separate for each deployment otherwise.</summary>
     public static string MessageStorageSchema(TopologyMap map) =>
@@ -41,9 +42,9 @@ public static class TransportSwitch
 
         var outgoing = crossing.Where(e => map.Current.Hosts(e.Publisher))
             .GroupBy(e => e.MessageType)
-            .Select(g => (Type: g.Key, Targets: g.Select(e => map.DeploymentOf(e.Subscriber)!).Distinct().ToList()))
+            .Select(g => (Type: g.Key, Targets: g.Select(e => e.Subscriber).Distinct().ToList()))
             .ToList();
-        var listens = crossing.Any(e => map.Current.Hosts(e.Subscriber));
+        var incoming = crossing.Where(e => map.Current.Hosts(e.Subscriber)).GroupBy(e => e.Subscriber).ToList();
 
         switch (map.Transport)
         {
@@ -56,14 +57,18 @@ public static class TransportSwitch
                 foreach (var (type, targets) in outgoing)
                     foreach (var target in targets)
                         opts.Publish(p => p.Message(type).ToRabbitQueue(QueueName(target)));
-                if (listens)
+                foreach (var module in incoming)
                 {
-                    var listener = opts.ListenToRabbitQueue(QueueName(map.Current)).MaximumParallelMessages(16);
-                    // Durable (default): received messages go to the inbox first. Inline skips that write (a hop
-                    // takes ~10 ms instead of ~25) but handles messages in arrival order on the consumer, so one
-                    // message retrying with backoff holds back the ones behind it (see ADR 0006).
+                    // One message per inbox write: Wolverine otherwise collects deliveries for 5 ms to batch them.
+                    var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(16)
+                        .MaximumMessagesToReceive(configuration.GetValue($"{TopologyMap.TopologyKey}:ReceiveBatchSize", 1));
+                    foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
+                    // Durable (default): received messages go to the inbox first. Inline skips that write but
+                    // handles messages in arrival order on the consumer: one message retrying with backoff
+                    // holds back the ones behind it (see ADR 0006).
                     if (configuration[$"{TopologyMap.TopologyKey}:Listener"] is "Inline") listener.ProcessInline();
                 }
+
                 break;
 
             case TransportKind.PostgreSQL:
@@ -71,8 +76,13 @@ public static class TransportSwitch
                 foreach (var (type, targets) in outgoing)
                     foreach (var target in targets)
                         opts.Publish(p => p.Message(type).ToPostgresqlQueue(QueueName(target).Replace('-', '_')));
-                if (listens)
-                    opts.ListenToPostgresqlQueue(QueueName(map.Current).Replace('-', '_')).PollingInterval(polling).MaximumParallelMessages(16);
+                foreach (var module in incoming)
+                {
+                    var listener = opts.ListenToPostgresqlQueue(QueueName(module.Key).Replace('-', '_')).PollingInterval(polling)
+                        .MaximumParallelMessages(16);
+                    foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
+                }
+
                 break;
 
             case TransportKind.Local:
@@ -80,6 +90,18 @@ public static class TransportSwitch
                 throw new ModularConfigurationException(
                     $"{crossing.Count} message edges cross deployments but the transport is {map.Transport}.");
         }
+    }
+
+    /// <summary>
+    /// Handlers that run right where the module's queue is received, instead of Wolverine forwarding each
+    /// message into a local queue first (one transaction less per hop). Only classes whose every message
+    /// comes over this queue qualify: a sticky handler no longer sees messages published locally.
+    /// </summary>
+    private static IEnumerable<Type> StickyHandlers(IGrouping<ModuleDefinition, MessageEdge> incoming)
+    {
+        var arriving = incoming.Select(e => e.MessageType).ToHashSet();
+        return incoming.Select(e => e.HandlerType).Distinct()
+            .Where(handler => MessageEdges.HandledMessageTypes(handler.Assembly).Where(h => h.Handler == handler).All(h => arriving.Contains(h.Message)));
     }
 
     private static string Slug(string name) =>
