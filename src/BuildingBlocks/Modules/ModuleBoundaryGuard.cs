@@ -20,7 +20,7 @@ internal sealed class ModuleBoundaryGuard(IReadOnlyList<ModuleDefinition> availa
     public void Apply(IReadOnlyList<HttpChain> chains, GenerationRules rules, IServiceContainer container) =>
         Check(chains.Select(c => c.Method.HandlerType));
 
-    private void Check(IEnumerable<Type> types)
+    internal void Check(IEnumerable<Type> types)
     {
         var stray = types.FirstOrDefault(t => available.Any(m => m.Assembly == t.Assembly) && active.FindByAssembly(t.Assembly) is null);
         if (stray is not null)

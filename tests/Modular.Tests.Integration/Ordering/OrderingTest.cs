@@ -32,13 +32,7 @@ public abstract class OrderingTest(ModularApp app) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await App.ResetAsync();
-        var defaults = new SimulatorSettings();
-        Simulator.DeclineCustomersStartingWith = defaults.DeclineCustomersStartingWith;
-        Simulator.DeclineAmountsAbove = defaults.DeclineAmountsAbove;
-        Simulator.FlakyCustomersStartingWith = defaults.FlakyCustomersStartingWith;
-        Simulator.FlakyFailures = defaults.FlakyFailures;
-        Simulator.MerchantMisconfigured = defaults.MerchantMisconfigured;
-        Simulator.LatencyMilliseconds = defaults.LatencyMilliseconds;
+        Simulator.Apply(SimulatorRules.From(new SimulatorSettings()));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

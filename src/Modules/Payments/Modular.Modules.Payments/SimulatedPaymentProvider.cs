@@ -24,6 +24,16 @@ public sealed class SimulatorSettings
 
     /// <summary>Added to every call.</summary>
     public int LatencyMilliseconds { get; set; }
+
+    public void Apply(SimulatorRules rules)
+    {
+        DeclineCustomersStartingWith = rules.DeclineCustomersStartingWith;
+        DeclineAmountsAbove = rules.DeclineAmountsAbove;
+        FlakyCustomersStartingWith = rules.FlakyCustomersStartingWith;
+        FlakyFailures = rules.FlakyFailures;
+        MerchantMisconfigured = rules.MerchantMisconfigured;
+        LatencyMilliseconds = rules.LatencyMilliseconds;
+    }
 }
 
 /// <summary>The simulator's record for one key (an order id).</summary>

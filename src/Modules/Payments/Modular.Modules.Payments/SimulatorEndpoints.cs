@@ -36,12 +36,7 @@ public static class ChangeSimulatorRulesEndpoint
     [WolverinePut("/api/payments/simulator")]
     public static SimulatorRules Put(SimulatorRules rules, SimulatorSettings settings)
     {
-        settings.DeclineCustomersStartingWith = rules.DeclineCustomersStartingWith;
-        settings.DeclineAmountsAbove = rules.DeclineAmountsAbove;
-        settings.FlakyCustomersStartingWith = rules.FlakyCustomersStartingWith;
-        settings.FlakyFailures = rules.FlakyFailures;
-        settings.MerchantMisconfigured = rules.MerchantMisconfigured;
-        settings.LatencyMilliseconds = rules.LatencyMilliseconds;
+        settings.Apply(rules);
         return SimulatorRules.From(settings);
     }
 }
