@@ -44,6 +44,7 @@ public static class ModularHost
 
         var services = builder.Services;
         services.AddSingleton(modules);
+        services.AddSingleton(new AvailableModules(available));
         var guard = new ModuleBoundaryGuard(available, modules);
         services.AddSingleton(guard);
         services.AddSingleton(topology);
@@ -89,6 +90,7 @@ public static class ModularHost
         app.UseModularOpenApi(Title);
         app.MapModularHealth();
         app.MapDeadLetters();
+        app.MapModuleMap(app.Services.GetRequiredService<AvailableModules>().All);
         app.MapWolverineEndpoints(http =>
         {
             http.RejectUnparseableQueryValues = true;

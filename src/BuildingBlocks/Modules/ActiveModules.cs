@@ -7,3 +7,6 @@ public sealed class ActiveModules(IReadOnlyList<ModuleDefinition> modules)
 
     public ModuleDefinition? FindByAssembly(System.Reflection.Assembly assembly) => All.FirstOrDefault(m => m.Assembly == assembly);
 }
+
+/// <summary>Every module the binary has, hosted here or not (for the module map).</summary>
+public sealed record AvailableModules(IReadOnlyList<ModuleDefinition> All);

@@ -22,6 +22,20 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
     }
 
     [Fact]
+    public async Task every_process_shows_the_same_module_map_with_the_edges_that_cross_processes_marked()
+    {
+        foreach (var process in topology.Processes)
+        {
+            var map = await _shop.ModuleMapAsync(process.Url);
+
+            Assert.Equal(8, map.Edges.Count);
+            Assert.All(map.Edges, e =>
+                Assert.Equal(topology.ProcessOf(e.From) != topology.ProcessOf(e.To), e.OverTransport));
+            Assert.All(map.Modules, m => Assert.Equal(topology.ProcessOf(m.Name) == process, m.HostedHere));
+        }
+    }
+
+    [Fact]
     public async Task a_paid_order_is_confirmed()
     {
         var widget = await _shop.AddProductAsync($"W-{_run}", 19.99m);

@@ -63,6 +63,13 @@ public sealed class ShopClient(Topology topology) : IDisposable
         }
     }
 
+    public sealed record ModuleMap(List<ModuleEntry> Modules, List<Edge> Edges);
+    public sealed record ModuleEntry(string Name, bool HostedHere);
+    public sealed record Edge(string Message, string From, string To, bool OverTransport);
+
+    public async Task<ModuleMap> ModuleMapAsync(Uri process) =>
+        (await _http.GetFromJsonAsync<ModuleMap>(new Uri(process, "/api/admin/modules"), Json))!;
+
     public async Task<Order> OrderAsync(Guid id) =>
         (await _http.GetFromJsonAsync<Order>(Url("Ordering", $"/api/ordering/orders/{id}"), Json))!;
 
