@@ -1,21 +1,20 @@
 using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.CodeGeneration;
-using JasperFx.Resources;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Modular.BuildingBlocks.Health;
-using JasperFx.Events;
 using Modular.BuildingBlocks.Http;
 using Modular.BuildingBlocks.Messaging;
-using Wolverine.ErrorHandling;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.OpenApi;
 using Modular.BuildingBlocks.Topology;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -24,7 +23,7 @@ namespace Modular.BuildingBlocks;
 /// <summary>
 /// Composes a host from modules: <c>builder.AddModular(modules)</c> before <c>Build()</c>,
 /// <c>app.UseModular()</c> after. Everything a module contributes comes from its <see cref="ModuleDefinition"/>
-/// and its assembly, and only when <c>Modular:Modules</c> selects it.
+/// and its assembly, and only in the deployment the topology map (or <c>Modular:Modules</c>) places it in.
 /// </summary>
 public static class ModularHost
 {
@@ -59,9 +58,14 @@ public static class ModularHost
         services.AddModularOpenApi(Title);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
-        if (topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0)
+        var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
+        var rabbitMq = configuration.GetConnectionString(TransportSwitch.RabbitMqConnectionStringName) ?? "";
+        if (usesRabbitMq)
         {
-            services.AddSingleton(new RabbitMqHealthCheck.Target(configuration.GetConnectionString(TransportSwitch.RabbitMqConnectionStringName) ?? ""));
+            if (!Uri.TryCreate(rabbitMq, UriKind.Absolute, out _))
+                throw new ModularConfigurationException(
+                    $"ConnectionStrings:{TransportSwitch.RabbitMqConnectionStringName} is not an amqp:// URI; the RabbitMQ transport needs one.");
+            services.AddSingleton(new RabbitMqHealthCheck.Target(rabbitMq));
             health.AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [HealthEndpoints.ReadyTag]);
         }
 
@@ -78,8 +82,7 @@ public static class ModularHost
             opts.Policies.Add(guard);
             TransportSwitch.Configure(opts, topology, edges, configuration);
         });
-        if (topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0)
-            BrokerGate.Install(services, new Uri(configuration.GetConnectionString(TransportSwitch.RabbitMqConnectionStringName)!));
+        if (usesRabbitMq) BrokerGate.Install(services, new Uri(rabbitMq));
         return builder;
     }
 

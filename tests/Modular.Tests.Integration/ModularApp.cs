@@ -23,9 +23,14 @@ public class ModularApp : IAsyncLifetime
     /// <summary>Value for <c>Modular:Modules</c>; null = every module.</summary>
     protected virtual string? Modules => null;
 
+    /// <summary>Extra settings for the host, applied after the defaults.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string>> SettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name);
+        var settings = await SettingsAsync();
         Host = await AlbaHost.For<Program>(builder =>
         {
             // Not "Development": the tests see what production clients see (no exception details).
@@ -33,6 +38,7 @@ public class ModularApp : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
             builder.UseSetting("Modular:DurabilityMode", nameof(DurabilityMode.Solo));
             if (Modules is not null) builder.UseSetting(ModuleSelection.ConfigurationKey, Modules);
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
             // The test assembly's probe handlers subscribe to integration events, as another module would.
             builder.ConfigureServices(services =>
                 services.ConfigureWolverine(opts => opts.Discovery.IncludeAssembly(typeof(ModularApp).Assembly)));
@@ -70,7 +76,7 @@ public class ModularApp : IAsyncLifetime
         return body;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         // Either may be missing when start-up failed; the start-up error is the one to report.
         if (Host is not null) await Host.DisposeAsync();
