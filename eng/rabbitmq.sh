@@ -17,8 +17,11 @@ ensure_installed() {
   log "installing rabbitmq-server (apt-get)"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >&2
-  # The package may start a system node; ours runs on its own ports and names.
+  # The package may start a system node and the default epmd (port 4369); ours use their own ports.
   systemctl stop rabbitmq-server >/dev/null 2>&1 || service rabbitmq-server stop >/dev/null 2>&1 || true
+  local epmd
+  epmd=$(ss -ltnpH "sport = :4369" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  [[ -n $epmd ]] && kill "$epmd" 2>/dev/null || true
 }
 
 env_for() { # the environment every rabbitmq command of this node needs
