@@ -59,13 +59,9 @@ public static class ModularHost
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
-        var rabbitMq = configuration.GetConnectionString(TransportSwitch.RabbitMqConnectionStringName) ?? "";
         if (usesRabbitMq)
         {
-            if (!Uri.TryCreate(rabbitMq, UriKind.Absolute, out _))
-                throw new ModularConfigurationException(
-                    $"ConnectionStrings:{TransportSwitch.RabbitMqConnectionStringName} is not an amqp:// URI; the RabbitMQ transport needs one.");
-            services.AddSingleton(new RabbitMqHealthCheck.Target(rabbitMq));
+            services.AddSingleton(new RabbitMqHealthCheck.Target(TransportSwitch.RabbitMqUri(configuration)));
             health.AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [HealthEndpoints.ReadyTag]);
         }
 
@@ -82,7 +78,7 @@ public static class ModularHost
             opts.Policies.Add(guard);
             TransportSwitch.Configure(opts, topology, edges, configuration);
         });
-        if (usesRabbitMq) BrokerGate.Install(services, new Uri(rabbitMq));
+        if (usesRabbitMq) BrokerGate.Install(services, TransportSwitch.RabbitMqUri(configuration));
         return builder;
     }
 

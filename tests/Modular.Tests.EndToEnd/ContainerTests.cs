@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Modular.Tests.Support;
 
 namespace Modular.Tests.EndToEnd;
@@ -27,7 +26,7 @@ public class RunningContainer : IAsyncLifetime, IDisposable
             ? value
             : throw new InvalidOperationException($"{ImageVariable} is not set: run `make test`, which builds the image with podman.");
         _database = await TestDatabase.CreateAsync("container");
-        var port = FreePort();
+        var port = Server.FreeLoopbackPort();
         Id = (await Tool.RunAsync("podman",
         [
             "run", "--detach", "--label", "modular.test", "--network", "host",
@@ -52,34 +51,12 @@ public class RunningContainer : IAsyncLifetime, IDisposable
         if (_database is not null) await _database.DisposeAsync();
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        // Start-up is polled (the container has no tracked session to wait on); the deadline is generous.
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
+    private Task WaitUntilReadyAsync() =>
+        Server.WaitUntilReadyAsync(Http.BaseAddress!, TimeSpan.FromSeconds(90), async () =>
         {
-            try
-            {
-                if ((await Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(250);
-        }
-
-        var logs = await Tool.RunAsync("podman", ["logs", Id]);
-        throw new TimeoutException($"The container did not become ready in 90 s. Its log:\n{logs.Output}{logs.Error}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+            var logs = await Tool.RunAsync("podman", ["logs", Id]);
+            return $"container log:\n{logs.Output}{logs.Error}";
+        });
 }
 
 public sealed class ContainerTests(RunningContainer container) : IClassFixture<RunningContainer>

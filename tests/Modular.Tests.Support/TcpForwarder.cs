@@ -14,13 +14,6 @@ public sealed class TcpForwarder(int port, string targetHost, int targetPort) : 
 
     public int Port { get; } = port;
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public void Open()
     {
         _listener = new TcpListener(IPAddress.Loopback, Port);

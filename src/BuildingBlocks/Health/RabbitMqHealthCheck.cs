@@ -6,13 +6,13 @@ namespace Modular.BuildingBlocks.Health;
 /// <summary>Ready when the broker accepts an AMQP connection (only registered when messages cross over RabbitMQ).</summary>
 internal sealed class RabbitMqHealthCheck(RabbitMqHealthCheck.Target target) : IHealthCheck
 {
-    public sealed record Target(string ConnectionString);
+    public sealed record Target(Uri Broker);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var factory = new ConnectionFactory { Uri = new Uri(target.ConnectionString), RequestedConnectionTimeout = TimeSpan.FromSeconds(2) };
+            var factory = new ConnectionFactory { Uri = target.Broker, RequestedConnectionTimeout = TimeSpan.FromSeconds(2) };
             await using var connection = await factory.CreateConnectionAsync(cancellationToken);
             return connection.IsOpen ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("RabbitMQ connection is closed.");
         }

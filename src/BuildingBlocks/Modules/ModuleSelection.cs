@@ -16,8 +16,9 @@ public static class ModuleSelection
         if (duplicate is not null)
             throw new ModularConfigurationException($"Module '{duplicate.Key}' is listed twice by the host.");
 
-        var requested = ReadNames(configuration);
-        if (requested is null) return available;
+        var section = configuration.GetSection(ConfigurationKey);
+        if (!section.Exists()) return available;
+        var requested = ReadNames(section);
 
         var unknown = requested.Where(n => !available.Any(m => Same(m.Name, n))).ToList();
         if (unknown.Count > 0)
@@ -28,11 +29,9 @@ public static class ModuleSelection
         return available.Where(m => requested.Any(n => Same(m.Name, n))).ToList();
     }
 
-    private static List<string>? ReadNames(IConfiguration configuration)
+    /// <summary>A list of module names: a configuration array or one comma-separated string; repeats ignored.</summary>
+    internal static List<string> ReadNames(IConfigurationSection section)
     {
-        var section = configuration.GetSection(ConfigurationKey);
-        if (!section.Exists()) return null;
-
         var names = section.Value is { } flat
             ? flat.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : section.GetChildren().Select(c => c.Value ?? "").Where(v => v.Length > 0);

@@ -94,11 +94,7 @@ public sealed class TopologyMap
 
     private static Deployment ReadDeployment(IConfigurationSection section, IReadOnlyList<ModuleDefinition> available)
     {
-        var modulesSection = section.GetSection("Modules");
-        var names = modulesSection.Value is { } flat
-            ? flat.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : modulesSection.GetChildren().Select(c => c.Value ?? "").Where(v => v.Length > 0).ToArray();
-        var modules = names.Select(n => available.FirstOrDefault(m => string.Equals(m.Name, n, StringComparison.OrdinalIgnoreCase))
+        var modules = ModuleSelection.ReadNames(section.GetSection("Modules")).Select(n => available.FirstOrDefault(m => string.Equals(m.Name, n, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ModularConfigurationException(
                     $"Deployment '{section.Key}' lists module '{n}', which this host does not have; known modules: {string.Join(", ", available.Select(m => m.Name))}."))
             .Distinct().ToList();

@@ -26,6 +26,13 @@ public static class TransportSwitch
     public static string MessageStorageSchema(TopologyMap map) =>
         map.IsSingleDeployment ? "wolverine" : $"wolverine_{Slug(map.Current.Name).Replace('-', '_')}";
 
+    /// <summary>The broker's <c>amqp://</c> URI; missing or malformed stops the host with one line.</summary>
+    public static Uri RabbitMqUri(IConfiguration configuration) =>
+        Uri.TryCreate(configuration.GetConnectionString(RabbitMqConnectionStringName), UriKind.Absolute, out var uri)
+            ? uri
+            : throw new ModularConfigurationException(
+                $"ConnectionStrings:{RabbitMqConnectionStringName} is not an amqp:// URI; the RabbitMQ transport needs one.");
+
     /// <summary>Edges whose publisher and subscriber live in different deployments.</summary>
     public static IReadOnlyList<MessageEdge> Crossing(TopologyMap map, IReadOnlyList<MessageEdge> edges) =>
         edges.Where(e => map.DeploymentOf(e.Publisher) is { } from && map.DeploymentOf(e.Subscriber) is { } to && from != to).ToList();
@@ -49,11 +56,7 @@ public static class TransportSwitch
         switch (map.Transport)
         {
             case TransportKind.RabbitMQ:
-                var uri = configuration.GetConnectionString(RabbitMqConnectionStringName) is { Length: > 0 } text
-                    ? new Uri(text)
-                    : throw new ModularConfigurationException(
-                        $"ConnectionStrings:{RabbitMqConnectionStringName} is not set; the RabbitMQ transport needs an amqp:// URI.");
-                opts.UseRabbitMq(uri).AutoProvision();
+                opts.UseRabbitMq(RabbitMqUri(configuration)).AutoProvision();
                 foreach (var (type, targets) in outgoing)
                     foreach (var target in targets)
                         opts.Publish(p => p.Message(type).ToRabbitQueue(QueueName(target)));

@@ -24,7 +24,7 @@ public sealed class OrderingStartsWithoutItsBroker : Topology
     private static TcpForwarder CreateForwarder()
     {
         var real = new Uri(RabbitMqUri);
-        return new TcpForwarder(TcpForwarder.FreePort(), real.Host, real.Port);
+        return new TcpForwarder(Server.FreeLoopbackPort(), real.Host, real.Port);
     }
 }
 

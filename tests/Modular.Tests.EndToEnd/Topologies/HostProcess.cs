@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Modular.Tests.Support;
 
@@ -20,7 +18,7 @@ public sealed class HostProcess : IAsyncDisposable
     {
         Name = name;
         _settings = settings;
-        Url = new Uri($"http://127.0.0.1:{FreePort()}");
+        Url = new Uri($"http://127.0.0.1:{Server.FreeLoopbackPort()}");
     }
 
     public string Name { get; }
@@ -53,28 +51,9 @@ public sealed class HostProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    public async Task WaitUntilReadyAsync(TimeSpan timeout)
-    {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process is { HasExited: true })
-                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}:\n{Output}");
-            try
-            {
-                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{Name} was not ready after {timeout.TotalSeconds:0} s:\n{Output}");
-    }
+    public Task WaitUntilReadyAsync(TimeSpan timeout) =>
+        Server.WaitUntilReadyAsync(Url, timeout, () => Task.FromResult($"{Name}:\n{Output}"),
+            () => _process is { HasExited: true } p ? $"{Name} exited with code {p.ExitCode}" : null);
 
     /// <summary>Kills the process (as a crash or an evicted pod would): no graceful shutdown.</summary>
     public async Task KillAsync()
@@ -94,12 +73,5 @@ public sealed class HostProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

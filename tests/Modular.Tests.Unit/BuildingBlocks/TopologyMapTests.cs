@@ -1,4 +1,3 @@
-using Marten;
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Topology;
@@ -83,9 +82,4 @@ public sealed class TopologyMapTests
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
-
-    private sealed class FakeModule(string name) : ModuleDefinition<IDocumentStore>
-    {
-        public override string Name => name;
-    }
 }

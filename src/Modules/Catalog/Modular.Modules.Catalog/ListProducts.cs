@@ -1,7 +1,7 @@
 using Marten;
-using Marten.Pagination;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Persistence;
 using Wolverine.Http;
 
 namespace Modular.Modules.Catalog;
@@ -11,14 +11,10 @@ public sealed record ProductPage(IReadOnlyList<ProductDetails> Items, int Page, 
 
 public static class ListProductsEndpoint
 {
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
     public const int MaxNameFilterLength = 200;
 
     public static ProblemDetails Validate(string? name, int? page, int? pageSize) => new FieldErrors()
-        .When(page < 1, "page", "Pages start at 1.")
-        .When(page > 1_000_000, "page", "The page number is out of range.")
-        .When(pageSize is < 1 or > MaxPageSize, "pageSize", $"A page holds 1 to {MaxPageSize} products.")
+        .CheckPaging(page, pageSize)
         .When(name?.Length > MaxNameFilterLength, "name", $"The name filter has at most {MaxNameFilterLength} characters.")
         .ToProblem();
 
@@ -30,14 +26,10 @@ public static class ListProductsEndpoint
     public static async Task<ProductPage> Get(string? name, ProductStatus? status, int? page, int? pageSize,
         IQuerySession session, CancellationToken ct)
     {
-        var pageNumber = page ?? 1;
-        var size = pageSize ?? DefaultPageSize;
-
-        var result = await Filter(session, name, status).OrderBy(p => p.Name).ThenBy(p => p.Sku)
-            .ToPagedListAsync(pageNumber, size, ct);
-        // The page query counts with a window function, which sees no rows past the last page.
-        var total = result.Count == 0 && pageNumber > 1 ? await Filter(session, name, status).CountAsync(ct) : result.TotalItemCount;
-        return new ProductPage(result.Select(ProductDetails.From).ToList(), pageNumber, size, total, (total + size - 1) / size);
+        var result = await Paging.PageAsync(() => Filter(session, name, status), q => q.OrderBy(p => p.Name).ThenBy(p => p.Sku),
+            page, pageSize, ct);
+        return new ProductPage(result.Items.Select(ProductDetails.From).ToList(), result.Page, result.PageSize, result.TotalItems,
+            result.TotalPages);
     }
 
     private static IQueryable<Product> Filter(IQuerySession session, string? name, ProductStatus? status)

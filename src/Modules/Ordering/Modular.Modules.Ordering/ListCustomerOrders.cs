@@ -1,7 +1,7 @@
 using Marten;
-using Marten.Pagination;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Persistence;
 using Wolverine.Http;
 
 namespace Modular.Modules.Ordering;
@@ -11,13 +11,9 @@ public sealed record OrderPage(IReadOnlyList<OrderDetails> Items, int Page, int 
 
 public static class ListCustomerOrdersEndpoint
 {
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
-
     public static ProblemDetails Validate(string? customerId, int? page, int? pageSize) => new FieldErrors()
         .When(string.IsNullOrWhiteSpace(customerId), "customerId", "Name the customer whose orders to list.")
-        .When(page is < 1 or > 1_000_000, "page", "Pages start at 1.")
-        .When(pageSize is < 1 or > MaxPageSize, "pageSize", $"A page holds 1 to {MaxPageSize} orders.")
+        .CheckPaging(page, pageSize)
         .ToProblem();
 
     /// <param name="customerId">The customer whose orders to list (required).</param>
@@ -26,15 +22,10 @@ public static class ListCustomerOrdersEndpoint
     [WolverineGet("/api/ordering/orders")]
     public static async Task<OrderPage> Get(string customerId, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
     {
-        var number = page ?? 1;
-        var size = pageSize ?? DefaultPageSize;
         var customer = customerId.Trim();
-        var result = await session.Query<Order>().Where(o => o.CustomerId == customer)
-            .OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id)
-            .ToPagedListAsync(number, size, ct);
-        var total = result.Count == 0 && number > 1
-            ? await session.Query<Order>().CountAsync(o => o.CustomerId == customer, ct)
-            : result.TotalItemCount;
-        return new OrderPage(result.Select(OrderDetails.From).ToList(), number, size, total, (total + size - 1) / size);
+        var result = await Paging.PageAsync(() => session.Query<Order>().Where(o => o.CustomerId == customer),
+            q => q.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id), page, pageSize, ct);
+        return new OrderPage(result.Items.Select(OrderDetails.From).ToList(), result.Page, result.PageSize, result.TotalItems,
+            result.TotalPages);
     }
 }

@@ -2,7 +2,6 @@ using Marten;
 using Modular.Modules.Ordering.Contracts;
 using Modular.Modules.Payments.Contracts;
 using Wolverine;
-using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 
 namespace Modular.Modules.Payments;
@@ -49,18 +48,5 @@ public static class PaymentRequestedEventHandler
         return result.Captured
             ? [new PaymentCapturedEvent(requested.OrderId, result.Reference, requested.Amount, requested.Currency, now)]
             : [new PaymentDeclinedEvent(requested.OrderId, result.DeclineReason ?? "declined", now)];
-    }
-}
-
-/// <summary>How provider failures are handled: transient ones retried with backoff, permanent ones dead-lettered.</summary>
-internal static class PaymentProviderFailures
-{
-    public static readonly TimeSpan[] Backoff =
-        [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
-
-    public static void Apply(HandlerChain chain)
-    {
-        chain.OnException<PaymentProviderUnavailableException>().RetryWithCooldown(Backoff).Then.MoveToErrorQueue();
-        chain.OnException<PaymentProviderRejectedException>().MoveToErrorQueue();
     }
 }

@@ -1,3 +1,6 @@
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
+
 namespace Modular.Modules.Payments;
 
 /// <summary>
@@ -23,3 +26,16 @@ public sealed class PaymentProviderUnavailableException(string message) : Except
 
 /// <summary>Permanent: the provider refuses the request itself (bad credentials, merchant configuration). Dead-lettered.</summary>
 public sealed class PaymentProviderRejectedException(string message) : Exception(message);
+
+/// <summary>How provider failures are handled: transient ones retried with backoff, permanent ones dead-lettered.</summary>
+internal static class PaymentProviderFailures
+{
+    public static readonly TimeSpan[] Backoff =
+        [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
+
+    public static void Apply(HandlerChain chain)
+    {
+        chain.OnException<PaymentProviderUnavailableException>().RetryWithCooldown(Backoff).Then.MoveToErrorQueue();
+        chain.OnException<PaymentProviderRejectedException>().MoveToErrorQueue();
+    }
+}

@@ -1,0 +1,10 @@
+using Marten;
+using Modular.BuildingBlocks.Modules;
+
+namespace Modular.Tests.Unit.BuildingBlocks;
+
+/// <summary>A module that is only a name, for tests of selection and topology.</summary>
+internal sealed class FakeModule(string name) : ModuleDefinition<IDocumentStore>
+{
+    public override string Name => name;
+}
