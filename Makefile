@@ -1,5 +1,5 @@
 # The two quick-start commands. Everything else is in eng/.
-.PHONY: run test db-stop db-remove
+.PHONY: run test db-stop db-remove module-map
 
 ## Run the monolith on http://127.0.0.1:5000 (Swagger UI at /swagger), on a local PostgreSQL unless
 ## ConnectionStrings__Postgres is set.
@@ -16,3 +16,7 @@ db-stop:
 
 db-remove:
 	@eng/postgres.sh remove .local/postgres
+
+## Regenerate docs/module-map.md (a test fails when it is stale).
+module-map:
+	@dotnet run --project src/Host -- modules doc docs/module-map.md

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.CodeGeneration;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Modular.BuildingBlocks.Gateway;
 using Modular.BuildingBlocks.Health;
 using Modular.BuildingBlocks.Http;
 using Modular.BuildingBlocks.Messaging;
@@ -52,10 +54,11 @@ public static class ModularHost
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+            context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddWolverineHttp();
         services.AddModularOpenApi(Title);
+        services.AddModuleGateway(topology, configuration);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
@@ -86,7 +89,8 @@ public static class ModularHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseModularOpenApi(Title);
+        var topology = app.Services.GetRequiredService<TopologyMap>();
+        app.UseModularOpenApi(Title, topology);
         app.MapModularHealth();
         app.MapDeadLetters();
         app.MapModuleMap(app.Services.GetRequiredService<AvailableModules>().All);
@@ -96,12 +100,13 @@ public static class ModularHost
             http.Policies.Add(new ModuleEndpointPolicy(app.Services.GetRequiredService<ActiveModules>()));
             http.Policies.Add(app.Services.GetRequiredService<ModuleBoundaryGuard>());
         });
+        app.MapModuleGateway(topology);
         return app;
     }
 
     /// <summary>The settings of Wolverine's modular-monolith guide, applied to the selected modules only.</summary>
     private static void ConfigureWolverine(WolverineOptions opts, TopologyMap topology, ActiveModules modules,
-        IConfiguration configuration, string connectionString)
+        ConfigurationManager configuration, string connectionString)
     {
         opts.ApplicationAssembly = System.Reflection.Assembly.GetEntryAssembly();
         // Dynamic (default): handlers compiled at start-up by Roslyn. Static: the code `codegen write` put into
@@ -115,6 +120,9 @@ public static class ModularHost
         opts.ServiceName = $"modular-{topology.Current.Name}";
         opts.Durability.MessageStorageSchemaName = TransportSwitch.MessageStorageSchema(topology);
         opts.Durability.Mode = configuration.GetValue("Modular:DurabilityMode", DurabilityMode.Balanced);
+        // Wolverine's own durability knobs, e.g. how soon a dead instance's persisted messages pass to a live one
+        // (Modular:Durability:StaleNodeTimeout, default 1 min; HealthCheckPollingTime, the heartbeat, 10 s).
+        configuration.GetSection("Modular:Durability").Bind(opts.Durability);
         opts.Policies.AutoApplyTransactions();
         opts.Policies.UseDurableLocalQueues();
         // Handlers wait on PostgreSQL, not on CPU: Wolverine's default (one message per core) starves them.

@@ -1,11 +1,14 @@
 using JasperFx;
 using Modular.BuildingBlocks;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Topology;
 using Modular.Host;
 
 var builder = WebApplication.CreateBuilder(args);
 try
 {
+    // `modules [text|json|mermaid]`, `modules doc <file>`: the module map, without starting anything.
+    if (ModuleMapCommand.Handles(args)) return ModuleMapCommand.Run(args, HostedModules.All, builder.Configuration, Console.Out);
     builder.AddModular(HostedModules.All);
 }
 catch (ModularConfigurationException e)

@@ -12,7 +12,8 @@ public sealed record ModuleView(string Name, string Deployment, bool HostedHere,
 /// <summary>One message edge: who publishes, who handles, and whether it crosses a process.</summary>
 public sealed record EdgeView(string Message, string From, string To, bool OverTransport);
 
-public sealed record ModuleMapView(string Deployment, string Transport, IReadOnlyList<ModuleView> Modules, IReadOnlyList<EdgeView> Edges);
+/// <summary>The map as one process sees it: <paramref name="Gateway"/> is the deployment clients call, if any.</summary>
+public sealed record ModuleMapView(string Deployment, string Transport, string? Gateway, IReadOnlyList<ModuleView> Modules, IReadOnlyList<EdgeView> Edges);
 
 /// <summary><c>GET /api/admin/modules</c>: every module, where it runs, its schema, what it sends and handles.</summary>
 internal static class ModuleMapEndpoint
@@ -34,6 +35,6 @@ internal static class ModuleMapEndpoint
                 edges.Where(e => e.Subscriber == m).Select(e => e.MessageType.Name).Distinct().Order().ToList()))
             .ToList();
         var views = edges.Select(e => new EdgeView(e.MessageType.Name, e.Publisher.Name, e.Subscriber.Name, crossing.Contains(e))).ToList();
-        return new ModuleMapView(map.Current.Name, map.Transport.ToString(), modules, views);
+        return new ModuleMapView(map.Current.Name, map.Transport.ToString(), map.Gateway?.Name, modules, views);
     }
 }

@@ -13,9 +13,16 @@ public enum TransportKind
     PostgreSQL,
 }
 
-/// <summary>One deployable unit: a process (or several instances of it) hosting these modules.</summary>
-public sealed record Deployment(string Name, IReadOnlyList<ModuleDefinition> Modules, Uri? Url)
+/// <summary>
+/// One deployable unit: a process (or several instances of it) hosting these modules. <paramref name="Url"/> is
+/// its service-discovery address: the gateway resolves its host name through <c>Services:&lt;host&gt;</c>
+/// (one entry per instance) and, when that section is absent, through DNS as it stands.
+/// </summary>
+public sealed record Deployment(string Name, IReadOnlyList<ModuleDefinition> Modules, Uri Url)
 {
+    /// <summary>The port the container image listens on.</summary>
+    public const int DefaultPort = 8080;
+
     public bool Hosts(ModuleDefinition module) => Modules.Contains(module);
 }
 
@@ -27,7 +34,8 @@ public sealed record Deployment(string Name, IReadOnlyList<ModuleDefinition> Mod
 /// Modular:Topology:Transport = RabbitMQ | PostgreSQL
 /// Modular:Topology:Deployments:core:Modules     = [Catalog, Payments]
 /// Modular:Topology:Deployments:ordering:Modules = [Ordering]
-/// Modular:Topology:Deployments:ordering:Url     = http://ordering:8080   (optional, for the gateway)
+/// Modular:Topology:Deployments:ordering:Url     = http://ordering:8080   (optional; this is the default)
+/// Modular:Topology:Gateway = core                  (the deployment clients call; it forwards the others' routes)
 /// </code>
 /// Without a map, one deployment "monolith" hosts <c>Modular:Modules</c> (default: all) with no transport.
 /// </summary>
@@ -37,11 +45,12 @@ public sealed class TopologyMap
     public const string DeploymentKey = "Modular:Deployment";
     public const string TopologyKey = "Modular:Topology";
 
-    private TopologyMap(IReadOnlyList<Deployment> deployments, Deployment current, TransportKind transport)
+    private TopologyMap(IReadOnlyList<Deployment> deployments, Deployment current, TransportKind transport, Deployment? gateway)
     {
         Deployments = deployments;
         Current = current;
         Transport = transport;
+        Gateway = gateway;
     }
 
     public IReadOnlyList<Deployment> Deployments { get; }
@@ -50,6 +59,12 @@ public sealed class TopologyMap
     public Deployment Current { get; }
 
     public TransportKind Transport { get; }
+
+    /// <summary>The deployment that faces clients and forwards the routes of modules hosted elsewhere; null: none does.</summary>
+    public Deployment? Gateway { get; }
+
+    /// <summary>Whether this process forwards other deployments' routes.</summary>
+    public bool IsGateway => Gateway is not null && Gateway == Current;
 
     public bool IsSingleDeployment => Deployments.Count == 1;
 
@@ -61,12 +76,12 @@ public sealed class TopologyMap
         var section = configuration.GetSection($"{TopologyKey}:Deployments");
         if (!section.Exists())
         {
-            var monolith = new Deployment(MonolithName, ModuleSelection.Select(available, configuration), null);
+            var monolith = new Deployment(MonolithName, ModuleSelection.Select(available, configuration), DefaultUrl(MonolithName));
             var name = configuration[DeploymentKey];
             if (name is not null && name != MonolithName)
                 throw new ModularConfigurationException(
                     $"{DeploymentKey} is '{name}' but there is no {TopologyKey}:Deployments map; without one the only deployment is '{MonolithName}'.");
-            return new TopologyMap([monolith], monolith, TransportKind.Local);
+            return new TopologyMap([monolith], monolith, TransportKind.Local, gateway: null);
         }
 
         if (configuration.GetSection(ModuleSelection.ConfigurationKey).Exists())
@@ -85,12 +100,23 @@ public sealed class TopologyMap
             currentName = deployments[0].Name;
         }
 
-        var current = deployments.FirstOrDefault(d => string.Equals(d.Name, currentName, StringComparison.OrdinalIgnoreCase))
+        var current = Find(deployments, currentName)
             ?? throw new ModularConfigurationException(
                 $"{DeploymentKey} '{currentName}' is not a deployment of the topology; known: {string.Join(", ", deployments.Select(d => d.Name))}.");
 
-        return new TopologyMap(deployments, current, ReadTransport(configuration, deployments.Count));
+        var gatewayName = configuration[$"{TopologyKey}:Gateway"];
+        var gateway = string.IsNullOrWhiteSpace(gatewayName)
+            ? null
+            : Find(deployments, gatewayName) ?? throw new ModularConfigurationException(
+                $"{TopologyKey}:Gateway '{gatewayName}' is not a deployment of the topology; known: {string.Join(", ", deployments.Select(d => d.Name))}.");
+
+        return new TopologyMap(deployments, current, ReadTransport(configuration, deployments.Count), gateway);
     }
+
+    private static Deployment? Find(List<Deployment> deployments, string name) =>
+        deployments.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static Uri DefaultUrl(string deployment) => new($"http://{deployment.ToLowerInvariant()}:{Deployment.DefaultPort}");
 
     private static Deployment ReadDeployment(IConfigurationSection section, IReadOnlyList<ModuleDefinition> available)
     {
@@ -99,9 +125,9 @@ public sealed class TopologyMap
                     $"Deployment '{section.Key}' lists module '{n}', which this host does not have; known modules: {string.Join(", ", available.Select(m => m.Name))}."))
             .Distinct().ToList();
         var url = section["Url"] is { Length: > 0 } text
-            ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) ? parsed
-                : throw new ModularConfigurationException($"Deployment '{section.Key}' has Url '{text}', which is not an absolute URL.")
-            : null;
+            ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed
+                : throw new ModularConfigurationException($"Deployment '{section.Key}' has Url '{text}', which is not an absolute http(s) URL.")
+            : DefaultUrl(section.Key);
         return new Deployment(section.Key, modules, url);
     }
 

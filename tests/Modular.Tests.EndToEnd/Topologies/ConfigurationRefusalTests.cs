@@ -21,6 +21,7 @@ public sealed class ConfigurationRefusalTests
             [.. Map, "--Modular:Topology:Deployments:ordering:Modules:1=Payments", "--Modular:Deployment=core"] },
         { "Module 'Payments' is assigned to no deployment", [.. Map.Where(s => !s.EndsWith("=Payments", StringComparison.Ordinal)), "--Modular:Deployment=core"] },
         { "Modular:Topology:Transport 'Carrier-Pigeon' is not a transport", [.. Map, "--Modular:Topology:Transport=Carrier-Pigeon", "--Modular:Deployment=core"] },
+        { "Modular:Topology:Gateway 'edge' is not a deployment", [.. Map, "--Modular:Topology:Gateway=edge", "--Modular:Deployment=core"] },
         { "ConnectionStrings:RabbitMQ is not an amqp:// URI", [.. Map, "--Modular:Topology:Transport=RabbitMQ", "--Modular:Deployment=core"] },
     };
 

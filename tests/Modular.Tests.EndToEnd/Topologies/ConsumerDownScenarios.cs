@@ -16,6 +16,7 @@ public abstract class ConsumerDownScenarios<TTopology>(TTopology topology) : IDi
         var payments = topology.ProcessOf("Payments");
 
         await payments.KillAsync();
+        await AssertTheGatewayAnswersUnavailableAsync("/api/payments/simulator");
         var orders = new List<Guid>();
         for (var i = 0; i < 3; i++) orders.Add(await _shop.PlaceAsync($"down-{run}-{i}", widget, 1));
         foreach (var order in orders) await _shop.WaitForOrderAsync(order, "AwaitingPayment");
@@ -28,6 +29,19 @@ public abstract class ConsumerDownScenarios<TTopology>(TTopology topology) : IDi
             Assert.Equal(1, (await _shop.LedgerAsync(order)).ChargeAttempts);
             Assert.Equal("Captured", (await _shop.PaymentAsync(order))!.Status);
         }
+    }
+
+    /// <summary>A module whose every instance is down: a 503 ProblemDetails, promptly, never a hang.</summary>
+    private async Task AssertTheGatewayAnswersUnavailableAsync(string path)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var response = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl(path)), deadline.Token);
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains("payments", await response.Content.ReadAsStringAsync(deadline.Token), StringComparison.OrdinalIgnoreCase);
     }
 
     public void Dispose()

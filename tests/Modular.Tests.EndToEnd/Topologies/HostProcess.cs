@@ -11,25 +11,24 @@ namespace Modular.Tests.EndToEnd.Topologies;
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
-    private readonly IReadOnlyList<string> _settings;
     private Process? _process;
 
-    public HostProcess(string name, IReadOnlyList<string> settings)
+    public HostProcess(string name, int port)
     {
         Name = name;
-        _settings = settings;
-        Url = new Uri($"http://127.0.0.1:{Server.FreeLoopbackPort()}");
+        Url = new Uri($"http://127.0.0.1:{port}");
     }
 
     public string Name { get; }
     public Uri Url { get; }
+    public bool HasExited => _process is { HasExited: true };
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <summary>The Host's build output next to the tests (make test builds the whole solution first).</summary>
     public static string HostAssembly { get; } = Path.Combine(Tool.RepositoryRoot(), "src", "Host", "bin",
         new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Modular.Host.dll");
 
-    public void Start()
+    public void Start(IReadOnlyList<string> settings)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -40,7 +39,7 @@ public sealed class HostProcess : IAsyncDisposable
         start.ArgumentList.Add(HostAssembly);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(Url.ToString());
-        foreach (var setting in _settings) start.ArgumentList.Add(setting);
+        foreach (var setting in settings) start.ArgumentList.Add(setting);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
 

@@ -30,9 +30,69 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
 
             Assert.Equal(8, map.Edges.Count);
             Assert.All(map.Edges, e =>
-                Assert.Equal(topology.ProcessOf(e.From) != topology.ProcessOf(e.To), e.OverTransport));
-            Assert.All(map.Modules, m => Assert.Equal(topology.ProcessOf(m.Name) == process, m.HostedHere));
+                Assert.Equal(topology.DeploymentOf(e.From) != topology.DeploymentOf(e.To), e.OverTransport));
+            Assert.All(map.Modules, m => Assert.Equal(topology.DeploymentOf(m.Name) == process.Name, m.HostedHere));
         }
+    }
+
+    [Fact]
+    public async Task an_unknown_module_is_a_404_problem_at_the_gateway()
+    {
+        var response = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/api/shipping/parcels")));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task a_malformed_body_gets_the_modules_own_400_through_the_gateway()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, _shop.GatewayUrl("/api/ordering/orders"))
+        {
+            Content = new StringContent("{\"customerId\": \"x\", \"lines\": [", System.Text.Encoding.UTF8, "application/json"),
+        };
+
+        var response = await _shop.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("json", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task the_trace_context_and_response_headers_pass_through_the_gateway()
+    {
+        var widget = await _shop.AddProductAsync($"T-{_run}", 5m);
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        var request = new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl($"/api/ordering/orders/{Guid.NewGuid()}"));
+        request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        var missing = await _shop.SendAsync(request);
+        var placed = await _shop.TryPlaceAsync($"ivan-{_run}", widget, 1, Guid.NewGuid().ToString());
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains(traceId, await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        Assert.StartsWith("/api/ordering/orders/", placed.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_gateways_swagger_ui_lists_a_document_for_every_module()
+    {
+        var documents = new List<string> { "/swagger/v1/swagger.json" };
+        documents.AddRange(topology.RemoteDeployments.Select(d => $"/openapi/{d}.json"));
+        var ui = await (await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/swagger/index.js")))).Content.ReadAsStringAsync();
+
+        var paths = new List<string>();
+        foreach (var document in documents)
+        {
+            Assert.Contains(document, ui, StringComparison.Ordinal);
+            using var json = System.Text.Json.JsonDocument.Parse(await (await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl(document)))).Content.ReadAsStringAsync());
+            paths.AddRange(json.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name));
+        }
+
+        foreach (var prefix in (string[])["/api/catalog/", "/api/ordering/", "/api/payments/"])
+            Assert.Contains(paths, p => p.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     [Fact]

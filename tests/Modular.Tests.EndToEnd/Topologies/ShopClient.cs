@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace Modular.Tests.EndToEnd.Topologies;
 
 /// <summary>
-/// What a client of the product does, over HTTP only, against whichever process hosts each module. Waits are
+/// What a client of the product does, over HTTP only, through the gateway's URL whatever the topology. Waits are
 /// polls of observable state with a deadline: across processes there is no tracked session to wait on.
 /// </summary>
 public sealed class ShopClient(Topology topology) : IDisposable
@@ -23,7 +23,7 @@ public sealed class ShopClient(Topology topology) : IDisposable
 
     public async Task<Guid> AddProductAsync(string sku, decimal price, string currency = "EUR")
     {
-        var response = await _http.PostAsJsonAsync(Url("Catalog", "/api/catalog/products"),
+        var response = await _http.PostAsJsonAsync(Url("/api/catalog/products"),
             new { sku, name = $"Product {sku}", price = new { amount = price, currency } });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<Created>(Json))!.Id;
@@ -34,29 +34,52 @@ public sealed class ShopClient(Topology topology) : IDisposable
     }
 
     public async Task ChangePriceAsync(Guid product, decimal price) =>
-        (await _http.PutAsJsonAsync(Url("Catalog", $"/api/catalog/products/{product}/price"), new { price = new { amount = price, currency = "EUR" } }))
+        (await _http.PutAsJsonAsync(Url($"/api/catalog/products/{product}/price"), new { price = new { amount = price, currency = "EUR" } }))
         .EnsureSuccessStatusCode();
 
     public async Task RetireAsync(Guid product) =>
-        (await _http.PostAsync(Url("Catalog", $"/api/catalog/products/{product}/retire"), null)).EnsureSuccessStatusCode();
+        (await _http.PostAsync(Url($"/api/catalog/products/{product}/retire"), null)).EnsureSuccessStatusCode();
 
     public Task<HttpResponseMessage> TryPlaceAsync(string customer, Guid product, int quantity, string key) =>
-        _http.PostAsJsonAsync(Url("Ordering", "/api/ordering/orders"),
+        _http.PostAsJsonAsync(Url("/api/ordering/orders"),
             new { customerId = customer, idempotencyKey = key, lines = new[] { new { productId = product, quantity } } });
 
+    /// <summary>
+    /// Places an order; when the gateway answers that Ordering is unavailable (an instance died under the request),
+    /// sends the same request again with the same idempotency key, as a client should: it cannot make two orders.
+    /// </summary>
     public async Task<Guid> PlaceAsync(string customer, Guid product, int quantity, string? key = null)
     {
-        var response = await TryPlaceAsync(customer, product, quantity, key ?? Guid.NewGuid().ToString());
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<Created>(Json))!.Id;
+        key ??= Guid.NewGuid().ToString();
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await TryPlaceAsync(customer, product, quantity, key);
+            if (attempt < 5 && (int)response.StatusCode is 502 or 503 or 504)
+            {
+                Retries++;
+                await Task.Delay(200 * attempt);
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<Created>(Json))!.Id;
+        }
     }
+
+    /// <summary>How many requests <see cref="PlaceAsync"/> had to send again.</summary>
+    public int Retries { get; private set; }
+
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellation = default) =>
+        _http.SendAsync(request, cancellation);
+
+    public Uri GatewayUrl(string path) => Url(path);
 
     /// <summary>Cancels; a 409 saying the order changed meanwhile (payment moving on) is retried, as the body advises.</summary>
     public async Task<HttpResponseMessage> CancelAsync(Guid order)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var response = await _http.PostAsync(Url("Ordering", $"/api/ordering/orders/{order}/cancel"), null);
+            var response = await _http.PostAsync(Url($"/api/ordering/orders/{order}/cancel"), null);
             if (response.StatusCode != HttpStatusCode.Conflict || attempt == 5
                 || !(await response.Content.ReadAsStringAsync()).Contains("changed by another request", StringComparison.Ordinal))
                 return response;
@@ -71,19 +94,19 @@ public sealed class ShopClient(Topology topology) : IDisposable
         (await _http.GetFromJsonAsync<ModuleMap>(new Uri(process, "/api/admin/modules"), Json))!;
 
     public async Task<Order> OrderAsync(Guid id) =>
-        (await _http.GetFromJsonAsync<Order>(Url("Ordering", $"/api/ordering/orders/{id}"), Json))!;
+        (await _http.GetFromJsonAsync<Order>(Url($"/api/ordering/orders/{id}"), Json))!;
 
     public async Task<Payment?> PaymentAsync(Guid order)
     {
-        var response = await _http.GetAsync(Url("Payments", $"/api/payments/orders/{order}"));
+        var response = await _http.GetAsync(Url($"/api/payments/orders/{order}"));
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<Payment>(Json);
     }
 
     public async Task<Ledger> LedgerAsync(Guid order) =>
-        (await _http.GetFromJsonAsync<Ledger>(Url("Payments", $"/api/payments/simulator/ledger/{order}"), Json))!;
+        (await _http.GetFromJsonAsync<Ledger>(Url($"/api/payments/simulator/ledger/{order}"), Json))!;
 
     public async Task SetSimulatorAsync(int flakyFailures = 2, int latencyMilliseconds = 0, bool merchantMisconfigured = false) =>
-        (await _http.PutAsJsonAsync(Url("Payments", "/api/payments/simulator"), new
+        (await _http.PutAsJsonAsync(Url("/api/payments/simulator"), new
         {
             declineCustomersStartingWith = "decline-",
             declineAmountsAbove = 10_000m,
@@ -94,32 +117,33 @@ public sealed class ShopClient(Topology topology) : IDisposable
         })).EnsureSuccessStatusCode();
 
     /// <summary>Waits until the order reaches <paramref name="status"/> (and, when given, a further condition).</summary>
-    public async Task<Order> WaitForOrderAsync(Guid id, string status, Func<Order, bool>? also = null)
+    public async Task<Order> WaitForOrderAsync(Guid id, string status, Func<Order, bool>? also = null, TimeSpan? patience = null)
     {
         Order? last = null;
         await EventuallyAsync(async () =>
         {
             last = await OrderAsync(id);
             return last.Status == status && (also?.Invoke(last) ?? true);
-        }, () => $"order {id} stayed {last?.Status} (refunded: {last?.Refunded}), expected {status}");
+        }, () => $"order {id} stayed {last?.Status} (refunded: {last?.Refunded}), expected {status}", patience);
         return last!;
     }
 
     public static Task EventuallyAsync(Func<Task<bool>> condition, string failure) => EventuallyAsync(condition, () => failure);
 
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> failure)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> failure, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + (patience ?? Patience);
         while (DateTime.UtcNow < deadline)
         {
             if (await condition()) return;
             await Task.Delay(50);
         }
 
-        throw new Xunit.Sdk.XunitException($"After {Patience.TotalSeconds:0} s: {failure()}");
+        throw new Xunit.Sdk.XunitException($"After {(patience ?? Patience).TotalSeconds:0} s: {failure()}");
     }
 
     public void Dispose() => _http.Dispose();
 
-    private Uri Url(string module, string path) => new(topology.UrlOf(module), path);
+    /// <summary>Every module through the one client-facing URL.</summary>
+    private Uri Url(string path) => new(topology.GatewayUrl, path);
 }

@@ -3,8 +3,9 @@ using Modular.Tests.Support;
 namespace Modular.Tests.EndToEnd.Topologies;
 
 /// <summary>
-/// A deployment topology brought up for real: one process per deployment, one fresh database, the transport
-/// the map names. Scenarios only see <see cref="UrlOf"/>: the process that hosts a module.
+/// A deployment topology brought up for real: one process per deployment instance, one fresh database, the
+/// transport the map names. Clients only see <see cref="GatewayUrl"/>: the gateway deployment forwards the routes
+/// of modules hosted elsewhere, finding their instances through service discovery (<c>Services:*</c>).
 /// </summary>
 public abstract class Topology : IAsyncLifetime
 {
@@ -19,36 +20,55 @@ public abstract class Topology : IAsyncLifetime
 
     protected virtual string? Transport => null;
 
+    /// <summary>The deployment clients call; by default the first one.</summary>
+    protected virtual string GatewayDeployment => Deployments.Keys.First();
+
+    /// <summary>How many instances of a deployment run side by side.</summary>
+    protected virtual int InstancesOf(string deployment) => 1;
+
     /// <summary>Whether start-up waits for this deployment to be ready (a test may start one that cannot be).</summary>
     protected virtual bool StartsReady(string deployment) => true;
+
+    /// <summary>Settings every process of this topology gets on top of the map.</summary>
+    protected virtual IEnumerable<string> ExtraSettings => [];
 
     /// <summary>The broker a deployment is told to use.</summary>
     protected virtual string RabbitMqUriFor(string deployment) => RabbitMqUri;
 
     public IReadOnlyList<HostProcess> Processes => _processes;
 
-    public Uri UrlOf(string module) =>
-        _processes.Single(p => Deployments[p.Name].Contains(module, StringComparer.OrdinalIgnoreCase)).Url;
+    /// <summary>The one URL clients use, whatever the topology.</summary>
+    public Uri GatewayUrl => _processes.First(p => p.Name == GatewayDeployment).Url;
 
-    public HostProcess ProcessOf(string module) =>
-        _processes.Single(p => Deployments[p.Name].Contains(module, StringComparer.OrdinalIgnoreCase));
+    /// <summary>The deployments the gateway forwards to.</summary>
+    public IEnumerable<string> RemoteDeployments => Deployments.Keys.Where(d => d != GatewayDeployment);
+
+    public string DeploymentOf(string module) =>
+        Deployments.Single(d => d.Value.Contains(module, StringComparer.OrdinalIgnoreCase)).Key;
+
+    /// <summary>The (first) instance of the deployment hosting a module.</summary>
+    public HostProcess ProcessOf(string module) => InstancesOfDeployment(DeploymentOf(module))[0];
+
+    public IReadOnlyList<HostProcess> InstancesOfDeployment(string deployment) => _processes.Where(p => p.Name == deployment).ToList();
 
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(GetType().Name);
-        foreach (var name in Deployments.Keys) _processes.Add(new HostProcess(name, SettingsFor(name)));
-        foreach (var process in _processes) process.Start();
+        foreach (var name in Deployments.Keys)
+            for (var i = 0; i < InstancesOf(name); i++)
+                _processes.Add(new HostProcess(name, Server.FreeLoopbackPort()));
+        foreach (var process in _processes) process.Start(SettingsFor(process.Name));
         await Task.WhenAll(_processes.Where(p => StartsReady(p.Name)).Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
     }
 
-    /// <summary>Brings a killed deployment back, as a restarted container would.</summary>
+    /// <summary>Brings a killed instance back on its address, as a restarted container would.</summary>
     public async Task RestartAsync(HostProcess process)
     {
         var index = _processes.IndexOf(process);
         await process.DisposeAsync();
-        var fresh = new HostProcess(process.Name, SettingsFor(process.Name));
+        var fresh = new HostProcess(process.Name, process.Url.Port);
         _processes[index] = fresh;
-        fresh.Start();
+        fresh.Start(SettingsFor(process.Name));
         await fresh.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
     }
 
@@ -59,10 +79,20 @@ public abstract class Topology : IAsyncLifetime
 
         settings.Add($"--Modular:Deployment={deployment}");
         settings.Add($"--Modular:Topology:Transport={Transport}");
+        settings.Add($"--Modular:Topology:Gateway={GatewayDeployment}");
         foreach (var (name, modules) in Deployments)
+        {
             for (var i = 0; i < modules.Length; i++)
                 settings.Add($"--Modular:Topology:Deployments:{name}:Modules:{i}={modules[i]}");
+            var instances = _processes.Where(p => p.Name == name).ToList();
+            for (var i = 0; i < instances.Count; i++)
+                settings.Add($"--Services:{name}:http:{i}={instances[i].Url}");
+        }
+
+        // Fast enough for a test to see an instance go; production keeps the defaults.
+        settings.Add("--Modular:Gateway:HealthCheckInterval=00:00:01");
         if (Transport == "RabbitMQ") settings.Add($"--ConnectionStrings:RabbitMQ={RabbitMqUriFor(deployment)}");
+        settings.AddRange(ExtraSettings);
         return settings;
     }
 
@@ -107,4 +137,7 @@ public sealed class OrderingOverPostgresQueues : Topology
         ["core"] = ["Catalog", "Payments"],
         ["ordering"] = ["Ordering"],
     };
+
+    // The consumer-down scenario kills the deployment hosting Payments; clients keep reaching Ordering.
+    protected override string GatewayDeployment => "ordering";
 }

@@ -77,6 +77,36 @@ public sealed class TopologyMapTests
         Assert.StartsWith("Set either Modular:Modules or Modular:Topology:Deployments",
             Refusal([.. TwoDeployments, ("Modular:Modules", "Catalog"), ("Modular:Deployment", "core")]), StringComparison.Ordinal);
 
+    [Fact]
+    public void the_gateway_is_the_deployment_the_map_names_and_only_it_forwards()
+    {
+        (string, string)[] map = [.. TwoDeployments, ("Modular:Topology:Gateway", "core")];
+
+        var core = TopologyMap.Read(Available, Configuration([.. map, ("Modular:Deployment", "core")]));
+        var ordering = TopologyMap.Read(Available, Configuration([.. map, ("Modular:Deployment", "ordering")]));
+
+        Assert.Equal("core", core.Gateway?.Name);
+        Assert.True(core.IsGateway);
+        Assert.False(ordering.IsGateway);
+    }
+
+    [Fact]
+    public void a_gateway_that_is_not_a_deployment_is_refused() =>
+        Assert.Equal("Modular:Topology:Gateway 'edge' is not a deployment of the topology; known: core, ordering.",
+            Refusal([.. TwoDeployments, ("Modular:Topology:Gateway", "edge"), ("Modular:Deployment", "core")]));
+
+    [Fact]
+    public void a_deployments_address_defaults_to_its_name_on_the_image_port_and_must_be_http()
+    {
+        var map = TopologyMap.Read(Available, Configuration([.. TwoDeployments, ("Modular:Deployment", "core"),
+            ("Modular:Topology:Deployments:core:Url", "https://core.shop.internal")]));
+
+        Assert.Equal(new Uri("http://ordering:8080"), map.Deployments.Single(d => d.Name == "ordering").Url);
+        Assert.Equal(new Uri("https://core.shop.internal"), map.Deployments.Single(d => d.Name == "core").Url);
+        Assert.Equal("Deployment 'ordering' has Url 'ordering:80', which is not an absolute http(s) URL.",
+            Refusal([.. TwoDeployments, ("Modular:Deployment", "core"), ("Modular:Topology:Deployments:ordering:Url", "ordering:80")]));
+    }
+
     private static string Refusal((string, string)[] settings) =>
         Assert.Throws<ModularConfigurationException>(() => TopologyMap.Read(Available, Configuration(settings))).Message;
 

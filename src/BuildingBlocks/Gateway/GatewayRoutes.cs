@@ -1,0 +1,96 @@
+using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.OpenApi;
+using Modular.BuildingBlocks.Topology;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Modular.BuildingBlocks.Gateway;
+
+/// <summary>The gateway's timings, from <c>Modular:Gateway</c>.</summary>
+public sealed record GatewaySettings
+{
+    public const string ConfigurationKey = "Modular:Gateway";
+
+    /// <summary>How long a forwarded request may stay silent before the client gets a 504.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long connecting to an instance may take before it counts as unreachable.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often each instance's <c>/health/ready</c> is probed.</summary>
+    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an instance stays out after a failed call before it gets traffic again.</summary>
+    public TimeSpan ReactivationPeriod { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// The YARP routes and clusters a gateway deployment needs, derived from the topology map alone:
+/// <c>/api/&lt;module&gt;/…</c> of every module hosted elsewhere goes to the cluster of its deployment, and
+/// <c>/openapi/&lt;deployment&gt;.json</c> to that deployment's OpenAPI document. A cluster has one destination,
+/// the deployment's service-discovery address, which the resolver expands into its instances.
+/// </summary>
+public static class GatewayRoutes
+{
+    public const string ModuleRoutePrefix = "module-";
+    public const string DocumentRoutePrefix = "openapi-";
+    public const string ReadinessPath = "/health/ready";
+
+    public static string DocumentPath(Deployment deployment) => $"/openapi/{deployment.Name.ToLowerInvariant()}.json";
+
+    /// <summary>The deployments whose routes the gateway forwards: every one but itself that hosts a module.</summary>
+    public static IReadOnlyList<Deployment> Remote(TopologyMap map) =>
+        map.IsGateway ? map.Deployments.Where(d => d != map.Current && d.Modules.Count > 0).ToList() : [];
+
+    public static IReadOnlyList<RouteConfig> Routes(TopologyMap map)
+    {
+        var routes = new List<RouteConfig>();
+        foreach (var deployment in Remote(map))
+        {
+            routes.AddRange(deployment.Modules.Select(module => new RouteConfig
+            {
+                RouteId = ModuleRoutePrefix + module.Name,
+                ClusterId = deployment.Name,
+                Match = new RouteMatch { Path = module.RoutePrefix + "/{**rest}" },
+            }));
+            routes.Add(new RouteConfig
+            {
+                RouteId = DocumentRoutePrefix + deployment.Name,
+                ClusterId = deployment.Name,
+                Match = new RouteMatch { Path = DocumentPath(deployment), Methods = ["GET"] },
+                Transforms = [new Dictionary<string, string> { ["PathSet"] = OpenApiSetup.DocumentPath }],
+            });
+        }
+
+        return routes;
+    }
+
+    public static IReadOnlyList<ClusterConfig> Clusters(TopologyMap map, GatewaySettings settings) =>
+        Remote(map).Select(deployment => new ClusterConfig
+        {
+            ClusterId = deployment.Name,
+            LoadBalancingPolicy = "PowerOfTwoChoices",
+            Destinations = new Dictionary<string, DestinationConfig>
+            {
+                [deployment.Name] = new() { Address = deployment.Url.ToString() },
+            },
+            HealthCheck = new HealthCheckConfig
+            {
+                Active = new ActiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Interval = settings.HealthCheckInterval,
+                    Timeout = settings.ConnectTimeout,
+                    Policy = "ConsecutiveFailures",
+                    Path = ReadinessPath,
+                },
+                Passive = new PassiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Policy = "TransportFailureRate",
+                    ReactivationPeriod = settings.ReactivationPeriod,
+                },
+                AvailableDestinationsPolicy = "HealthyOrPanic",
+            },
+            HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = settings.Timeout },
+        }).ToList();
+}

@@ -1,0 +1,74 @@
+using Xunit.Abstractions;
+
+namespace Modular.Tests.EndToEnd.Topologies;
+
+/// <summary>
+/// Ordering extracted and run twice behind the gateway (Catalog and Payments stay in "core"), over RabbitMQ:
+/// the two instances compete for Ordering's queue and share the gateway's HTTP traffic.
+/// </summary>
+public sealed class OrderingTwiceBehindGateway : Topology
+{
+    protected override string Transport => "RabbitMQ";
+
+    protected override IReadOnlyDictionary<string, string[]> Deployments { get; } = new Dictionary<string, string[]>
+    {
+        ["core"] = ["Catalog", "Payments"],
+        ["ordering"] = ["Ordering"],
+    };
+
+    protected override int InstancesOf(string deployment) => deployment == "ordering" ? 2 : 1;
+
+    // A killed instance may leave accepted messages in its inbox: let the survivor take them over within seconds.
+    protected override IEnumerable<string> ExtraSettings =>
+        ["--Modular:Durability:HealthCheckPollingTime=00:00:01", "--Modular:Durability:StaleNodeTimeout=00:00:05"];
+}
+
+[Collection(EndToEndSuite.Name)]
+public sealed class LoadBalancingTests(OrderingTwiceBehindGateway topology, ITestOutputHelper output)
+    : IClassFixture<OrderingTwiceBehindGateway>, IDisposable
+{
+    private const int Orders = 60;
+    private const int InFlight = 6;
+    private readonly ShopClient _shop = new(topology);
+
+    [Fact]
+    public async Task killing_one_of_two_instances_in_the_middle_of_a_run_fails_no_order_and_charges_each_once()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await _shop.SetSimulatorAsync();
+        var widget = await _shop.AddProductAsync($"LB-{run}", 10m);
+        var victim = topology.InstancesOfDeployment("ordering")[0];
+        var placed = new List<Guid>();
+        var killed = false;
+
+        for (var batch = 0; batch < Orders / InFlight; batch++)
+        {
+            if (!killed && placed.Count >= Orders / 3)
+            {
+                var kill = victim.KillAsync(); // while the next batch is on its way
+                placed.AddRange(await PlaceBatchAsync(run, widget, batch));
+                await kill;
+                killed = true;
+                continue;
+            }
+
+            placed.AddRange(await PlaceBatchAsync(run, widget, batch));
+        }
+
+        output.WriteLine($"{placed.Count} orders placed, {_shop.Retries} sent again after a 5xx from the gateway");
+        Assert.True(victim.HasExited);
+        Assert.Equal(Orders, placed.Distinct().Count());
+        foreach (var order in placed)
+        {
+            await _shop.WaitForOrderAsync(order, "Confirmed", patience: TimeSpan.FromSeconds(120));
+            var ledger = await _shop.LedgerAsync(order);
+            Assert.Equal(1, ledger.ChargeAttempts);
+            Assert.Equal(10m, ledger.CapturedAmount);
+        }
+    }
+
+    private Task<Guid[]> PlaceBatchAsync(string run, Guid product, int batch) =>
+        Task.WhenAll(Enumerable.Range(0, InFlight).Select(i => _shop.PlaceAsync($"lb-{run}-{batch}-{i}", product, 1)));
+
+    public void Dispose() => _shop.Dispose();
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using Modular.BuildingBlocks.Gateway;
+using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Topology;
+
+namespace Modular.Tests.Unit.BuildingBlocks;
+
+public sealed class GatewayRoutesTests
+{
+    private static readonly ModuleDefinition[] Available = [new FakeModule("Catalog"), new FakeModule("Ordering"), new FakeModule("Payments")];
+
+    [Fact]
+    public void the_gateway_forwards_each_remote_modules_routes_and_document_to_its_deployment()
+    {
+        var map = Map("core");
+
+        var routes = GatewayRoutes.Routes(map);
+
+        Assert.Equal(
+            ["module-Ordering: /api/ordering/{**rest} -> ordering", "openapi-ordering: /openapi/ordering.json -> ordering"],
+            routes.Select(r => $"{r.RouteId}: {r.Match.Path} -> {r.ClusterId}"));
+        Assert.Equal("/swagger/v1/swagger.json", routes[1].Transforms![0]["PathSet"]);
+    }
+
+    [Fact]
+    public void each_remote_deployment_is_one_cluster_whose_address_service_discovery_expands_and_whose_instances_are_probed()
+    {
+        var cluster = Assert.Single(GatewayRoutes.Clusters(Map("core"), new GatewaySettings { HealthCheckInterval = TimeSpan.FromSeconds(2) }));
+
+        Assert.Equal("http://ordering:8080/", Assert.Single(cluster.Destinations!).Value.Address);
+        Assert.Equal("/health/ready", cluster.HealthCheck!.Active!.Path);
+        Assert.Equal(TimeSpan.FromSeconds(2), cluster.HealthCheck.Active.Interval);
+        Assert.True(cluster.HealthCheck.Passive!.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(30), cluster.HttpRequest!.ActivityTimeout);
+    }
+
+    [Fact]
+    public void a_deployment_that_is_not_the_gateway_forwards_nothing() =>
+        Assert.Empty(GatewayRoutes.Routes(Map("ordering")));
+
+    private static TopologyMap Map(string current) => TopologyMap.Read(Available, new ConfigurationBuilder().AddInMemoryCollection(
+        new Dictionary<string, string?>
+        {
+            ["Modular:Topology:Transport"] = "RabbitMQ",
+            ["Modular:Topology:Gateway"] = "core",
+            ["Modular:Deployment"] = current,
+            ["Modular:Topology:Deployments:core:Modules"] = "Catalog,Payments",
+            ["Modular:Topology:Deployments:ordering:Modules"] = "Ordering",
+        }).Build());
+}
