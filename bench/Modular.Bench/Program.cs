@@ -10,6 +10,14 @@ using System.Text.Json.Serialization;
 // flight and waits until each is Confirmed (payment included); (3) places up to 200 orders one at a time.
 // Prints accepted/s, POST→Confirmed latency, and the latency of the two cross-module event hops of each
 // order (Ordering → Payments: PaymentRequestedEvent; Payments → Ordering: PaymentCapturedEvent).
+// Or: Modular.Bench gateway <catalog-url> <gateway-url> [calls=2000] [concurrency=16] — see GatewayLatency.
+if (args is ["gateway", var directUrl, var gatewayUrl, ..])
+{
+    await GatewayLatency.RunAsync(new Uri(directUrl), new Uri(gatewayUrl),
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2000, args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 16);
+    return;
+}
+
 var catalogUrl = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5000");
 var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;

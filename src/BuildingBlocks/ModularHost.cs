@@ -93,6 +93,7 @@ public static class ModularHost
         app.UseModularOpenApi(Title, topology);
         app.MapModularHealth();
         app.MapDeadLetters();
+        app.MapPendingMessages();
         app.MapModuleMap(app.Services.GetRequiredService<AvailableModules>().All);
         app.MapWolverineEndpoints(http =>
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Health;
 using Modular.BuildingBlocks.Topology;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -28,6 +29,7 @@ public static class ModuleGateway
         services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes(topology), GatewayRoutes.Clusters(topology, settings))
             .AddServiceDiscoveryDestinationResolver();
+        services.AddHealthChecks().AddCheck<RemoteDeploymentsHealthCheck>("deployments", tags: [HealthEndpoints.ReadyTag]);
     }
 
     public static void MapModuleGateway(this WebApplication app, TopologyMap topology)

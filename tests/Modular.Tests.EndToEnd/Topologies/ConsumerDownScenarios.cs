@@ -42,6 +42,15 @@ public abstract class ConsumerDownScenarios<TTopology>(TTopology topology) : IDi
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Contains("payments", await response.Content.ReadAsStringAsync(deadline.Token), StringComparison.OrdinalIgnoreCase);
+
+        // The gateway stays ready (it serves its own modules) and says which deployment it cannot reach.
+        await ShopClient.EventuallyAsync(async () =>
+        {
+            var ready = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/health/ready")));
+            var body = await ready.Content.ReadAsStringAsync();
+            return ready.StatusCode == System.Net.HttpStatusCode.OK && body.Contains("\"deployments\":{\"status\":\"Degraded\"", StringComparison.Ordinal)
+                && body.Contains("0 of 1 instances healthy", StringComparison.Ordinal);
+        }, "the gateway's readiness never reported the deployment hosting Payments as unreachable");
     }
 
     public void Dispose()

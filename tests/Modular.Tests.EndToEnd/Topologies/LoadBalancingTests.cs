@@ -58,6 +58,9 @@ public sealed class LoadBalancingTests(OrderingTwiceBehindGateway topology, ITes
         output.WriteLine($"{placed.Count} orders placed, {_shop.Retries} sent again after a 5xx from the gateway");
         Assert.True(victim.HasExited);
         Assert.Equal(Orders, placed.Distinct().Count());
+        await ShopClient.EventuallyAsync(async () =>
+            (await (await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/health/ready")))).Content.ReadAsStringAsync())
+            .Contains("ordering: 1 of 2 instances healthy", StringComparison.Ordinal), "the gateway never took the killed instance out");
         foreach (var order in placed)
         {
             await _shop.WaitForOrderAsync(order, "Confirmed", patience: TimeSpan.FromSeconds(120));

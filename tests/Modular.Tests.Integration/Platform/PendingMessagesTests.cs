@@ -1,0 +1,40 @@
+using Alba;
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Messaging;
+using Modular.Modules.Catalog.Contracts;
+using Wolverine;
+
+namespace Modular.Tests.Integration.Platform;
+
+[Collection(PlatformSuite.Name)]
+public sealed class PendingMessagesTests(ModularApp app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+
+    public Task DisposeAsync() => app.ResetAsync();
+
+    [Fact]
+    public async Task a_deployment_with_nothing_left_to_handle_or_send_is_drained()
+    {
+        var pending = await PendingAsync();
+
+        Assert.True(pending.Drained);
+        Assert.Equal((0, 0, 0), (pending.Incoming, pending.Scheduled, pending.Outgoing));
+        Assert.NotEmpty(pending.Stores);
+    }
+
+    [Fact]
+    public async Task a_message_scheduled_for_later_keeps_the_deployment_from_being_drained()
+    {
+        using (var scope = app.Host.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>().ScheduleAsync(new ProductRetiredEvent(Guid.NewGuid(), DateTimeOffset.UtcNow), TimeSpan.FromHours(1));
+
+        var pending = await PendingAsync();
+
+        Assert.False(pending.Drained);
+        Assert.Equal(1, pending.Scheduled + pending.Incoming);
+    }
+
+    private async Task<PendingMessages> PendingAsync() =>
+        (await (await app.Host.Scenario(x => x.Get.Url("/api/admin/messages"))).ReadAsJsonAsync<PendingMessages>())!;
+}
