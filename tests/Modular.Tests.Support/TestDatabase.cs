@@ -58,7 +58,8 @@ public sealed class TestDatabase : IAsyncDisposable
         await ExecuteOnServerAsync($"drop database if exists \"{Name}\" with (force)");
     }
 
-    private static async Task ExecuteOnServerAsync(string sql)
+    /// <summary>A statement on the server, outside any test database (create or drop one).</summary>
+    public static async Task ExecuteOnServerAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ServerConnectionString);
         await connection.OpenAsync();

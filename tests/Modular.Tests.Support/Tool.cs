@@ -30,14 +30,14 @@ public static class Tool
         try
         {
             await process.WaitForExitAsync(cancel.Token);
+            // A child it left running may still hold the output open: the deadline covers reading it too.
+            return new Result(process.ExitCode, await output, await error);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time.");
         }
-
-        return new Result(process.ExitCode, await output, await error);
     }
 
     /// <summary>The repository root: the folder holding Modular.sln, above the test binaries.</summary>

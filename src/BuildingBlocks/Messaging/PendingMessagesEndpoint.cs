@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Wolverine.Postgresql.Transport;
+using Wolverine.RabbitMQ.Internal;
 using Wolverine.Runtime;
 
 namespace Modular.BuildingBlocks.Messaging;
@@ -9,13 +11,18 @@ namespace Modular.BuildingBlocks.Messaging;
 /// <summary>One message store's persisted envelopes (the deployment's own, or a module's in its own database).</summary>
 public sealed record StoreCounts(string Store, int Incoming, int Scheduled, int Outgoing, int DeadLetters);
 
-/// <summary>
-/// What this deployment still has to do: messages received but not handled, scheduled for later, or not yet
-/// sent. <see cref="Drained"/> is what to wait for before a cut-over or a rollback (docs/extracting-a-module.md).
-/// </summary>
-public sealed record PendingMessages(int Incoming, int Scheduled, int Outgoing, int DeadLetters, bool Drained, IReadOnlyList<StoreCounts> Stores);
+/// <summary>A transport queue this deployment listens to, and how many messages wait in it.</summary>
+public sealed record QueueCount(string Queue, long Waiting);
 
-/// <summary><c>GET /api/admin/messages</c>: the persisted inbox/outbox counts of this deployment, all instances together.</summary>
+/// <summary>
+/// What this deployment still has to do: messages waiting in the transport queues it listens to, received but
+/// not handled, scheduled for later, or not yet sent. <see cref="Drained"/> is what to wait for, on every
+/// deployment, before a cut-over or a rollback (docs/extracting-a-module.md).
+/// </summary>
+public sealed record PendingMessages(long Queued, int Incoming, int Scheduled, int Outgoing, int DeadLetters, bool Drained,
+    IReadOnlyList<QueueCount> Queues, IReadOnlyList<StoreCounts> Stores);
+
+/// <summary><c>GET /api/admin/messages</c>: this deployment's queues and persisted inbox/outbox, all instances together.</summary>
 internal static class PendingMessagesEndpoint
 {
     public static void MapPendingMessages(this IEndpointRouteBuilder app) =>
@@ -30,8 +37,21 @@ internal static class PendingMessagesEndpoint
             stores.Add(new StoreCounts(store.Uri.ToString(), counts.Incoming, counts.Scheduled, counts.Outgoing, counts.DeadLetter));
         }
 
-        var (incoming, scheduled, outgoing) = (stores.Sum(s => s.Incoming), stores.Sum(s => s.Scheduled), stores.Sum(s => s.Outgoing));
-        return TypedResults.Ok(new PendingMessages(incoming, scheduled, outgoing, stores.Sum(s => s.DeadLetters),
-            incoming + scheduled + outgoing == 0, stores));
+        var queues = new List<QueueCount>();
+        foreach (var endpoint in runtime.Options.Transports.AllEndpoints().Where(e => e.IsListener))
+        {
+            var waiting = endpoint switch
+            {
+                PostgresqlQueue queue => await queue.CountAsync() + await queue.ScheduledCountAsync(),
+                RabbitMqQueue queue => await queue.QueuedCountAsync(),
+                _ => (long?)null, // local queues are durable: their messages are the store's incoming ones
+            };
+            if (waiting is { } count) queues.Add(new QueueCount(endpoint.Uri.ToString(), count));
+        }
+
+        var (queued, incoming, scheduled, outgoing) =
+            (queues.Sum(q => q.Waiting), stores.Sum(s => s.Incoming), stores.Sum(s => s.Scheduled), stores.Sum(s => s.Outgoing));
+        return TypedResults.Ok(new PendingMessages(queued, incoming, scheduled, outgoing, stores.Sum(s => s.DeadLetters),
+            queued + incoming + scheduled + outgoing == 0, queues, stores));
     }
 }
