@@ -36,6 +36,18 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
     }
 
     [Fact]
+    public async Task once_orders_are_settled_every_deployment_reports_nothing_pending()
+    {
+        var widget = await _shop.AddProductAsync($"D-{_run}", 7m);
+        var order = await _shop.PlaceAsync($"judy-{_run}", widget, 1);
+        await _shop.WaitForOrderAsync(order, "Confirmed");
+
+        foreach (var process in topology.Processes)
+            await ShopClient.EventuallyAsync(async () => (await _shop.PendingAsync(process.Url)).Drained,
+                () => $"{process.Name} still has messages pending");
+    }
+
+    [Fact]
     public async Task an_unknown_module_is_a_404_problem_at_the_gateway()
     {
         var response = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/api/shipping/parcels")));

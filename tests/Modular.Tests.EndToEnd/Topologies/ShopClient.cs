@@ -90,6 +90,12 @@ public sealed class ShopClient(Topology topology) : IDisposable
     public sealed record ModuleEntry(string Name, bool HostedHere);
     public sealed record Edge(string Message, string From, string To, bool OverTransport);
 
+    public sealed record Pending(long Queued, int Incoming, int Scheduled, int Outgoing, bool Drained);
+
+    /// <summary>What one process's deployment still has to handle or send (an admin call, not through the gateway).</summary>
+    public async Task<Pending> PendingAsync(Uri process) =>
+        (await _http.GetFromJsonAsync<Pending>(new Uri(process, "/api/admin/messages"), Json))!;
+
     public async Task<ModuleMap> ModuleMapAsync(Uri process) =>
         (await _http.GetFromJsonAsync<ModuleMap>(new Uri(process, "/api/admin/modules"), Json))!;
 
