@@ -3,12 +3,11 @@ using Xunit.Abstractions;
 namespace Modular.Tests.EndToEnd.Topologies;
 
 /// <summary>
-/// Ordering extracted and run twice behind the gateway (Catalog and Payments stay in "core"), over RabbitMQ:
-/// the two instances compete for Ordering's queue and share the gateway's HTTP traffic.
+/// Ordering extracted and run twice behind the gateway (Catalog and Payments stay in "core"): the two
+/// instances compete for Ordering's queue and share the gateway's HTTP traffic.
 /// </summary>
-public sealed class OrderingTwiceBehindGateway : Topology
+public abstract class OrderingTwiceBehindGateway : Topology
 {
-    protected override string Transport => "RabbitMQ";
 
     protected override IReadOnlyDictionary<string, string[]> Deployments { get; } = new Dictionary<string, string[]>
     {
@@ -23,9 +22,18 @@ public sealed class OrderingTwiceBehindGateway : Topology
         ["--Modular:Durability:HealthCheckPollingTime=00:00:01", "--Modular:Durability:StaleNodeTimeout=00:00:05"];
 }
 
-[Collection(EndToEndSuite.Name)]
-public sealed class LoadBalancingTests(OrderingTwiceBehindGateway topology, ITestOutputHelper output)
-    : IClassFixture<OrderingTwiceBehindGateway>, IDisposable
+public sealed class OrderingTwiceOverRabbitMq : OrderingTwiceBehindGateway
+{
+    protected override string Transport => "RabbitMQ";
+}
+
+public sealed class OrderingTwiceOverPostgresQueues : OrderingTwiceBehindGateway
+{
+    protected override string Transport => "PostgreSQL";
+}
+
+public abstract class LoadBalancingScenarios<TTopology>(TTopology topology, ITestOutputHelper output) : IDisposable
+    where TTopology : OrderingTwiceBehindGateway
 {
     private const int Orders = 60;
     private const int InFlight = 6;
@@ -73,5 +81,17 @@ public sealed class LoadBalancingTests(OrderingTwiceBehindGateway topology, ITes
     private Task<Guid[]> PlaceBatchAsync(string run, Guid product, int batch) =>
         Task.WhenAll(Enumerable.Range(0, InFlight).Select(i => _shop.PlaceAsync($"lb-{run}-{batch}-{i}", product, 1)));
 
-    public void Dispose() => _shop.Dispose();
+    public void Dispose()
+    {
+        _shop.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+[Collection(EndToEndSuite.Name)]
+public sealed class RabbitMqLoadBalancing(OrderingTwiceOverRabbitMq topology, ITestOutputHelper output)
+    : LoadBalancingScenarios<OrderingTwiceOverRabbitMq>(topology, output), IClassFixture<OrderingTwiceOverRabbitMq>;
+
+[Collection(EndToEndSuite.Name)]
+public sealed class PostgresQueuesLoadBalancing(OrderingTwiceOverPostgresQueues topology, ITestOutputHelper output)
+    : LoadBalancingScenarios<OrderingTwiceOverPostgresQueues>(topology, output), IClassFixture<OrderingTwiceOverPostgresQueues>;
