@@ -54,7 +54,7 @@ public static class ModularHost
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier));
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier); // W3C: 00-<trace id>-<span id>-<flags>
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddWolverineHttp();
         services.AddModularOpenApi(Title);
