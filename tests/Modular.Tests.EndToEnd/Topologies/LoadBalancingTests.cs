@@ -18,8 +18,10 @@ public abstract class OrderingTwiceBehindGateway : Topology
     protected override int InstancesOf(string deployment) => deployment == "ordering" ? 2 : 1;
 
     // A killed instance may leave accepted messages in its inbox: let the survivor take them over within seconds.
+    // Each instance logs the requests it serves, to see the gateway spread them.
     protected override IEnumerable<string> ExtraSettings =>
-        ["--Modular:Durability:HealthCheckPollingTime=00:00:01", "--Modular:Durability:StaleNodeTimeout=00:00:05"];
+        ["--Modular:Durability:HealthCheckPollingTime=00:00:01", "--Modular:Durability:StaleNodeTimeout=00:00:05",
+         "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information"];
 }
 
 public sealed class OrderingTwiceOverRabbitMq : OrderingTwiceBehindGateway
@@ -53,6 +55,8 @@ public abstract class LoadBalancingScenarios<TTopology>(TTopology topology, ITes
         {
             if (!killed && placed.Count >= Orders / 3)
             {
+                Assert.All(topology.InstancesOfDeployment("ordering"), instance =>
+                    Assert.Matches(@"POST http://\S+/api/ordering/orders ", instance.Output)); // both served orders
                 var kill = victim.KillAsync(); // while the next batch is on its way
                 placed.AddRange(await PlaceBatchAsync(run, widget, batch));
                 await kill;
