@@ -30,6 +30,7 @@ public static class ModuleGateway
             .LoadFromMemory(GatewayRoutes.Routes(topology), GatewayRoutes.Clusters(topology, settings))
             .AddServiceDiscoveryDestinationResolver();
         services.AddHealthChecks().AddCheck<RemoteDeploymentsHealthCheck>("deployments", tags: [HealthEndpoints.ReadyTag]);
+        services.AddSingleton<IInstanceDirectory, GatewayInstances>();
     }
 
     public static void MapModuleGateway(this WebApplication app, TopologyMap topology)

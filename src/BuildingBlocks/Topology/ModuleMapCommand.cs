@@ -44,6 +44,9 @@ public static class ModuleMapCommand
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Transport: {map.Transport}; gateway: {map.Gateway ?? "none"}\n\n");
+        foreach (var d in map.Deployments)
+            text.Append(CultureInfo.InvariantCulture, $"Deployment {d.Name,-10} at {d.Url,-28} runs {List(d.Modules)}\n");
+        text.Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"{"Module",-10} {"Deployment",-12} {"Schema",-10} Publishes / Handles\n");
         foreach (var m in map.Modules)
         {

@@ -36,6 +36,25 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
     }
 
     [Fact]
+    public async Task the_gateways_map_lists_the_instances_service_discovery_found_for_each_remote_deployment()
+    {
+        var map = await _shop.ModuleMapAsync(topology.GatewayUrl);
+
+        foreach (var deployment in map.Deployments)
+        {
+            if (!topology.RemoteDeployments.Contains(deployment.Name))
+            {
+                Assert.Null(deployment.Instances); // itself, or a monolith: nothing to resolve
+                continue;
+            }
+
+            Assert.Equal(topology.InstancesOfDeployment(deployment.Name).Select(p => p.Url.ToString()).Order(),
+                deployment.Instances!.Select(i => i.Address).Order());
+            Assert.All(deployment.Instances!, i => Assert.NotEqual("Unhealthy", i.Health));
+        }
+    }
+
+    [Fact]
     public async Task once_orders_are_settled_every_deployment_reports_nothing_pending()
     {
         var widget = await _shop.AddProductAsync($"D-{_run}", 7m);
