@@ -13,6 +13,7 @@ using Modular.BuildingBlocks.Health;
 using Modular.BuildingBlocks.Http;
 using Modular.BuildingBlocks.Messaging;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Observability;
 using Modular.BuildingBlocks.OpenApi;
 using Modular.BuildingBlocks.Topology;
 using Wolverine;
@@ -59,6 +60,7 @@ public static class ModularHost
         services.AddWolverineHttp();
         services.AddModularOpenApi(Title);
         services.AddModuleGateway(topology, configuration);
+        services.AddModularTelemetry(topology, configuration);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Modules;
 using Modular.Tests.Support;
+using OpenTelemetry.Trace;
 using Wolverine;
 using Wolverine.Tracking;
 
@@ -19,6 +20,9 @@ public class ModularApp : IAsyncLifetime
     public IAlbaHost Host { get; private set; } = null!;
 
     public TestDatabase Database { get; private set; } = null!;
+
+    /// <summary>Every span the host finished (its OpenTelemetry tracing, exported in memory); cleared by <see cref="ResetAsync"/>.</summary>
+    public SpanRecorder Spans { get; } = new();
 
     /// <summary>Value for <c>Modular:Modules</c>; null = every module.</summary>
     protected virtual string? Modules => null;
@@ -41,7 +45,10 @@ public class ModularApp : IAsyncLifetime
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             // The test assembly's probe handlers subscribe to integration events, as another module would.
             builder.ConfigureServices(services =>
-                services.ConfigureWolverine(opts => opts.Discovery.IncludeAssembly(typeof(ModularApp).Assembly)));
+            {
+                services.ConfigureWolverine(opts => opts.Discovery.IncludeAssembly(typeof(ModularApp).Assembly));
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+            });
         });
     }
 
@@ -50,6 +57,7 @@ public class ModularApp : IAsyncLifetime
         foreach (var module in Host.Services.GetRequiredService<ActiveModules>().All)
             await ((IDocumentStore)Host.Services.GetRequiredService(module.StoreType)).Advanced.ResetAllData();
         await Host.ResetResourceState();
+        Spans.Clear();
     }
 
     /// <summary>Runs <paramref name="action"/> and waits until every message it caused has been handled.</summary>
@@ -81,5 +89,26 @@ public class ModularApp : IAsyncLifetime
         // Either may be missing when start-up failed; the start-up error is the one to report.
         if (Host is not null) await Host.DisposeAsync();
         if (Database is not null) await Database.DisposeAsync();
+    }
+}
+
+/// <summary>Finished spans, collected from any thread.</summary>
+public sealed class SpanRecorder : System.Collections.ObjectModel.Collection<System.Diagnostics.Activity>
+{
+    private readonly Lock _lock = new();
+
+    public IReadOnlyList<System.Diagnostics.Activity> Snapshot()
+    {
+        lock (_lock) return [.. this];
+    }
+
+    protected override void InsertItem(int index, System.Diagnostics.Activity item)
+    {
+        lock (_lock) base.InsertItem(index, item);
+    }
+
+    protected override void ClearItems()
+    {
+        lock (_lock) base.ClearItems();
     }
 }

@@ -67,6 +67,36 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
     }
 
     [Fact]
+    public async Task an_order_is_one_trace_across_every_process_it_crosses()
+    {
+        var widget = await _shop.AddProductAsync($"OT-{_run}", 3m);
+        var trace = System.Diagnostics.ActivityTraceId.CreateRandom();
+        var request = new HttpRequestMessage(HttpMethod.Post, _shop.GatewayUrl("/api/ordering/orders"))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new
+            {
+                customerId = $"trace-{_run}",
+                idempotencyKey = Guid.NewGuid().ToString(),
+                lines = new[] { new { productId = widget, quantity = 1 } },
+            }),
+        };
+        request.Headers.Add("traceparent", $"00-{trace.ToHexString()}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        var placed = await _shop.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        var order = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ShopClient.Order>(placed.Content))!;
+        await _shop.WaitForOrderAsync(order.Id, "Confirmed");
+
+        // The gateway, Ordering (the request, then PaymentCapturedEvent) and Payments (PaymentRequestedEvent).
+        var crossed = new[] { topology.GatewayDeployment, topology.DeploymentOf("Ordering"), topology.DeploymentOf("Payments") }.ToHashSet();
+        await ShopClient.EventuallyAsync(async () =>
+        {
+            await Task.Yield();
+            return topology.Traces.DeploymentsWithSpansOf(trace).IsSupersetOf(crossed);
+        }, () => $"spans of the order's trace came from [{string.Join(", ", topology.Traces.DeploymentsWithSpansOf(trace))}], expected [{string.Join(", ", crossed)}]");
+    }
+
+    [Fact]
     public async Task an_unknown_module_is_a_404_problem_at_the_gateway()
     {
         var response = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/api/shipping/parcels")));

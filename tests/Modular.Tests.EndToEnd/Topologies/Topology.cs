@@ -21,7 +21,7 @@ public abstract class Topology : IAsyncLifetime
     protected virtual string? Transport => null;
 
     /// <summary>The deployment clients call; by default the first one.</summary>
-    protected virtual string GatewayDeployment => Deployments.Keys.First();
+    public virtual string GatewayDeployment => Deployments.Keys.First();
 
     /// <summary>How many instances of a deployment run side by side.</summary>
     protected virtual int InstancesOf(string deployment) => 1;
@@ -36,6 +36,9 @@ public abstract class Topology : IAsyncLifetime
     protected virtual string RabbitMqUriFor(string deployment) => RabbitMqUri;
 
     public IReadOnlyList<HostProcess> Processes => _processes;
+
+    /// <summary>Where every process of the topology exports its traces.</summary>
+    public TraceCollector Traces { get; } = new();
 
     /// <summary>The one URL clients use, whatever the topology.</summary>
     public Uri GatewayUrl => _processes.First(p => p.Name == GatewayDeployment).Url;
@@ -75,6 +78,7 @@ public abstract class Topology : IAsyncLifetime
     public IReadOnlyList<string> SettingsFor(string deployment)
     {
         var settings = new List<string> { $"--ConnectionStrings:Postgres={Database.ConnectionString}" };
+        settings.AddRange(Traces.SettingsFor(deployment));
         if (Transport is null) return settings; // the monolith: no map
 
         settings.Add($"--Modular:Deployment={deployment}");
@@ -99,6 +103,7 @@ public abstract class Topology : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var process in _processes) await process.DisposeAsync();
+        Traces.Dispose();
         if (Database is not null) await Database.DisposeAsync();
     }
 
@@ -139,5 +144,5 @@ public sealed class OrderingOverPostgresQueues : Topology
     };
 
     // The consumer-down scenario kills the deployment hosting Payments; clients keep reaching Ordering.
-    protected override string GatewayDeployment => "ordering";
+    public override string GatewayDeployment => "ordering";
 }
