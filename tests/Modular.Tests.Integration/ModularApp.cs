@@ -41,6 +41,7 @@ public class ModularApp : IAsyncLifetime
             builder.UseEnvironment("Testing");
             builder.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
             builder.UseSetting("Modular:DurabilityMode", nameof(DurabilityMode.Solo));
+            builder.UseSetting("Modular:Telemetry:Enabled", "true"); // traced into Spans, exported nowhere
             if (Modules is not null) builder.UseSetting(ModuleSelection.ConfigurationKey, Modules);
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             // The test assembly's probe handlers subscribe to integration events, as another module would.

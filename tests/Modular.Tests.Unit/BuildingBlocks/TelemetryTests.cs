@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Observability;
+using Modular.BuildingBlocks.Topology;
+using OpenTelemetry.Trace;
+
+namespace Modular.Tests.Unit.BuildingBlocks;
+
+public sealed class TelemetryTests
+{
+    [Theory]
+    [InlineData(null, null, false)]
+    [InlineData("http://collector:4318", null, true)]
+    [InlineData(null, "true", true)]
+    [InlineData("http://collector:4318", "false", false)]
+    public void telemetry_is_on_only_when_there_is_somewhere_to_send_it_or_it_is_asked_for(string? endpoint, string? enabled, bool on)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [Telemetry.OtlpEndpointKey] = endpoint,
+            [Telemetry.EnabledKey] = enabled,
+        }).Build();
+        var services = new ServiceCollection();
+
+        services.AddModularTelemetry(TopologyMap.Read([new FakeModule("Catalog")], configuration), configuration);
+
+        using var provider = services.BuildServiceProvider();
+        Assert.Equal(on, provider.GetService<TracerProvider>() is not null);
+    }
+}
