@@ -48,6 +48,13 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
             async () => $"{s}:\n{(await Tool.RunAsync("podman", ["logs", Ids[s]])).Error}")));
     }
 
+    /// <summary>A container's output, for a failure message.</summary>
+    public async Task<string> LogsAsync(string service)
+    {
+        var logs = await Tool.RunAsync("podman", ["logs", Ids[service]]);
+        return $"{service}:\n{logs.Output}{logs.Error}";
+    }
+
     private string Rewrite(string key, string value) => key switch
     {
         "ConnectionStrings__Postgres" => _database.ConnectionString,
@@ -88,7 +95,8 @@ public sealed class ExtractedContainersTests(ExtractedComposeContainers containe
     {
         var response = await _http.PostAsJsonAsync(new Uri("/api/catalog/products", UriKind.Relative),
             new { sku = $"C-{Guid.NewGuid():N}"[..12], name = "Compose widget", price = new { amount = 3m, currency = "EUR" } });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.Created,
+            $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{await containers.LogsAsync("core")}");
         return (await response.Content.ReadFromJsonAsync<Created>())!.Id;
     }
 

@@ -5,24 +5,6 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace Modular.BuildingBlocks.Gateway;
 
-/// <summary>The gateway's timings, from <c>Modular:Gateway</c>.</summary>
-public sealed record GatewaySettings
-{
-    public const string ConfigurationKey = "Modular:Gateway";
-
-    /// <summary>How long a forwarded request may stay silent before the client gets a 504.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long connecting to an instance may take before it counts as unreachable.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>How often each instance's <c>/health/ready</c> is probed.</summary>
-    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long an instance stays out after a failed call before it gets traffic again.</summary>
-    public TimeSpan ReactivationPeriod { get; init; } = TimeSpan.FromSeconds(10);
-}
-
 /// <summary>
 /// The YARP routes and clusters a gateway deployment needs, derived from the topology map alone:
 /// <c>/api/&lt;module&gt;/…</c> of every module hosted elsewhere goes to the cluster of its deployment, and

@@ -88,7 +88,7 @@ public static class ModuleGateway
             ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "The module did not answer in time.",
                 $"The {target} did not answer within the gateway's timeout."),
             ForwarderError.NoAvailableDestinations or ForwarderError.Request => (StatusCodes.Status503ServiceUnavailable,
-                "The module is not reachable.", $"No instance of the {target} accepted the request; try again shortly."),
+                "The module is not reachable.", $"No instance of the {target} answered the request; try again shortly."),
             _ => (StatusCodes.Status502BadGateway, "The module's answer was cut off.",
                 $"The {target} failed while answering ({error})."),
         };

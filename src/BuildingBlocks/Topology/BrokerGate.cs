@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Modular.BuildingBlocks.Health;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using Wolverine.Runtime;
@@ -10,10 +12,30 @@ namespace Modular.BuildingBlocks.Topology;
 /// Starts Wolverine only once the broker answers. Without it, a broker that is down when a deployment
 /// starts fails the host and the orchestrator restarts it in a loop; with it, the process comes up, answers
 /// <c>/health/live</c>, reports not ready on <c>/health/ready</c>, retries the broker with backoff, and starts
-/// messaging as soon as the broker appears.
+/// messaging as soon as the broker appears. Ready means messaging has <em>started</em>, not just that the broker
+/// answers: a request that publishes before Wolverine runs would fail.
 /// </summary>
-internal sealed partial class BrokerGate(IHostedService wolverine, Uri broker, ILogger<BrokerGate> logger) : IHostedService, IDisposable
+internal sealed partial class BrokerGate(IHostedService wolverine, Uri broker, BrokerGate.Messaging messaging, ILogger<BrokerGate> logger)
+    : IHostedService, IDisposable
 {
+    /// <summary>Whether the gate has started Wolverine yet; the "messaging" readiness check reads it.</summary>
+    internal sealed class Messaging
+    {
+        private volatile bool _started;
+
+        public bool Started => _started;
+
+        public void MarkStarted() => _started = true;
+    }
+
+    private sealed class ReadinessCheck(Messaging messaging) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(messaging.Started
+                ? HealthCheckResult.Healthy("started")
+                : HealthCheckResult.Unhealthy("not started yet: waiting for the broker, then for Wolverine to start"));
+    }
+
     private readonly CancellationTokenSource _stopping = new();
     private Task _startup = Task.CompletedTask;
     private bool _started;
@@ -26,8 +48,11 @@ internal sealed partial class BrokerGate(IHostedService wolverine, Uri broker, I
             && d.ImplementationFactory?.Method.DeclaringType?.FullName?.StartsWith("Wolverine.", StringComparison.Ordinal) == true
             && d.ImplementationFactory.Method.DeclaringType.FullName.Contains("HostBuilderExtensions", StringComparison.Ordinal));
         services.Remove(wolverine);
+        services.AddSingleton<Messaging>();
         services.AddSingleton<IHostedService>(sp => new BrokerGate((IHostedService)sp.GetRequiredService<IWolverineRuntime>(), broker,
-            sp.GetRequiredService<ILogger<BrokerGate>>()));
+            sp.GetRequiredService<Messaging>(), sp.GetRequiredService<ILogger<BrokerGate>>()));
+        services.AddHealthChecks().Add(new HealthCheckRegistration("messaging",
+            sp => new ReadinessCheck(sp.GetRequiredService<Messaging>()), failureStatus: null, tags: [HealthEndpoints.ReadyTag]));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -47,6 +72,7 @@ internal sealed partial class BrokerGate(IHostedService wolverine, Uri broker, I
                 await using (await factory.CreateConnectionAsync(stopping)) { }
                 await wolverine.StartAsync(stopping);
                 _started = true;
+                messaging.MarkStarted();
                 LogStarted(logger, broker.Host, broker.Port);
                 return;
             }

@@ -47,6 +47,9 @@ public sealed class BrokerOutageTests(OrderingStartsWithoutItsBroker topology) :
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusAsync(ready));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(live));
+        // Ready means messaging has started, not only that the broker answers (a publish before that fails).
+        var notReady = await (await _http.GetAsync(ready)).Content.ReadAsStringAsync();
+        Assert.Contains("\"messaging\":{\"status\":\"Unhealthy\"", notReady, StringComparison.Ordinal);
 
         topology.Broker.Open();
 
