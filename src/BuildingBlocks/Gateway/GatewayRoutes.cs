@@ -1,4 +1,3 @@
-using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.OpenApi;
 using Modular.BuildingBlocks.Topology;
 using Yarp.ReverseProxy.Configuration;
