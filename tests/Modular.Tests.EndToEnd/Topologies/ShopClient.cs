@@ -56,7 +56,7 @@ public sealed class ShopClient(Topology topology) : IDisposable
             var response = await TryPlaceAsync(customer, product, quantity, key);
             if (attempt < 5 && (int)response.StatusCode is 502 or 503 or 504)
             {
-                Retries++;
+                Interlocked.Increment(ref _retries);
                 await Task.Delay(200 * attempt);
                 continue;
             }
@@ -67,7 +67,9 @@ public sealed class ShopClient(Topology topology) : IDisposable
     }
 
     /// <summary>How many requests <see cref="PlaceAsync"/> had to send again.</summary>
-    public int Retries { get; private set; }
+    public int Retries => Volatile.Read(ref _retries);
+
+    private int _retries;
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellation = default) =>
         _http.SendAsync(request, cancellation);
