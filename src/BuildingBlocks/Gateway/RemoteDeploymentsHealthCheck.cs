@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy;
-using Yarp.ReverseProxy.Model;
 
 namespace Modular.BuildingBlocks.Gateway;
 
@@ -18,7 +17,7 @@ internal sealed class RemoteDeploymentsHealthCheck(IProxyStateLookup proxy) : IH
         foreach (var cluster in proxy.GetClusters().OrderBy(c => c.ClusterId, StringComparer.Ordinal))
         {
             var instances = cluster.DestinationsState.AllDestinations;
-            var healthy = instances.Count(d => d.Health.Active != DestinationHealth.Unhealthy && d.Health.Passive != DestinationHealth.Unhealthy);
+            var healthy = instances.Count(d => GatewayInstances.Health(d.Health) != GatewayInstances.Unhealthy);
             lines.Add($"{cluster.ClusterId}: {healthy} of {instances.Count} instances healthy");
             unreachable |= healthy == 0;
         }

@@ -36,7 +36,7 @@ public abstract class ConsumerDownScenarios<TTopology>(TTopology topology) : IDi
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
-        var response = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl(path)), deadline.Token);
+        var response = await _shop.GetAsync(path, deadline.Token);
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -46,7 +46,7 @@ public abstract class ConsumerDownScenarios<TTopology>(TTopology topology) : IDi
         // The gateway stays ready (it serves its own modules) and says which deployment it cannot reach.
         await ShopClient.EventuallyAsync(async () =>
         {
-            var ready = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/health/ready")));
+            var ready = await _shop.GetAsync("/health/ready");
             var body = await ready.Content.ReadAsStringAsync();
             return ready.StatusCode == System.Net.HttpStatusCode.OK && body.Contains("\"deployments\":{\"status\":\"Degraded\"", StringComparison.Ordinal)
                 && body.Contains("0 of 1 instances healthy", StringComparison.Ordinal);

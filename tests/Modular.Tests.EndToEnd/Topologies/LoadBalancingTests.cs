@@ -71,7 +71,7 @@ public abstract class LoadBalancingScenarios<TTopology>(TTopology topology, ITes
         Assert.True(victim.HasExited);
         Assert.Equal(Orders, placed.Distinct().Count());
         await ShopClient.EventuallyAsync(async () =>
-            (await (await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/health/ready")))).Content.ReadAsStringAsync())
+            (await (await _shop.GetAsync("/health/ready")).Content.ReadAsStringAsync())
             .Contains("ordering: 1 of 2 instances healthy", StringComparison.Ordinal), "the gateway never took the killed instance out");
         foreach (var order in placed)
         {

@@ -99,7 +99,7 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
     [Fact]
     public async Task an_unknown_module_is_a_404_problem_at_the_gateway()
     {
-        var response = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/api/shipping/parcels")));
+        var response = await _shop.GetAsync("/api/shipping/parcels");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -151,13 +151,13 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
     {
         var documents = new List<string> { "/swagger/v1/swagger.json" };
         documents.AddRange(topology.RemoteDeployments.Select(d => $"/openapi/{d}.json"));
-        var ui = await (await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl("/swagger/index.js")))).Content.ReadAsStringAsync();
+        var ui = await (await _shop.GetAsync("/swagger/index.js")).Content.ReadAsStringAsync();
 
         var paths = new List<string>();
         foreach (var document in documents)
         {
             Assert.Contains(document, ui, StringComparison.Ordinal);
-            using var json = System.Text.Json.JsonDocument.Parse(await (await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Get, _shop.GatewayUrl(document)))).Content.ReadAsStringAsync());
+            using var json = System.Text.Json.JsonDocument.Parse(await (await _shop.GetAsync(document)).Content.ReadAsStringAsync());
             paths.AddRange(json.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name));
         }
 

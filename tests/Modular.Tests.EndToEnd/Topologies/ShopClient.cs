@@ -76,6 +76,10 @@ public sealed class ShopClient(Topology topology) : IDisposable
 
     public Uri GatewayUrl(string path) => Url(path);
 
+    /// <summary>A GET through the gateway, whatever it answers.</summary>
+    public Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellation = default) =>
+        _http.GetAsync(Url(path), cancellation);
+
     /// <summary>Cancels; a 409 saying the order changed meanwhile (payment moving on) is retried, as the body advises.</summary>
     public async Task<HttpResponseMessage> CancelAsync(Guid order)
     {
