@@ -4,6 +4,8 @@
 #   eng/postgres.sh start <data-dir> [--fast]   initdb if needed, start on a free loopback port,
 #                                               print the connection string on stdout
 #   eng/postgres.sh stop  <data-dir>            stop the cluster (keeps the data)
+#   eng/postgres.sh crash <data-dir>            stop it as a crash would (immediate: no checkpoint, clients cut
+#                                               off); `start` then recovers it on the same port
 #   eng/postgres.sh remove <data-dir>           stop and delete the data
 #
 # As root the server runs as the `postgres` user (PostgreSQL refuses root). Missing binaries are
@@ -79,10 +81,17 @@ start() {
       || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
   mkdir -p "$dir/socket"
+  # Clients on the extra address's link (a fault test's network namespace) may connect too.
+  if [[ -n ${MODULAR_POSTGRES_LISTEN:-} ]] && ! grep -q '^host all all samenet trust' "$dir/data/pg_hba.conf"; then
+    echo "host all all samenet trust" | as_owner tee -a "$dir/data/pg_hba.conf" >/dev/null
+  fi
   [[ $(id -u) -eq 0 ]] && chown postgres "$dir/socket"
 
-  port=$(pick_port)
-  local options="-c listen_addresses=127.0.0.1 -p $port -k $dir/socket -c max_connections=300"
+  # A cluster started before comes back on its port (clients keep their connection strings).
+  if [[ -f $dir/port ]] && port_is_free "$(cat "$dir/port")"; then port=$(cat "$dir/port"); else port=$(pick_port); fi
+  echo "$port" >"$dir/port"
+  # MODULAR_POSTGRES_LISTEN adds addresses to loopback (the fault tests' network namespaces reach it there).
+  local options="-c listen_addresses=127.0.0.1${MODULAR_POSTGRES_LISTEN:+,$MODULAR_POSTGRES_LISTEN} -p $port -k $dir/socket -c max_connections=300"
   [[ $fast == --fast ]] && options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   as_owner "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 30 start >/dev/null \
     || { tail -20 "$dir/server.log" >&2; exit 1; }
@@ -97,11 +106,18 @@ stop() {
   as_owner "$BINDIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+crash() {
+  local dir=$1
+  ensure_binaries
+  as_owner "$BINDIR/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+}
+
 remove() { stop "$1"; rm -rf "$1"; log "removed $1"; }
 
 case "${1:-}" in
   start) start "${2:?data dir}" "${3:-}" ;;
   stop) stop "${2:?data dir}" ;;
+  crash) crash "${2:?data dir}" ;;
   remove) remove "${2:?data dir}" ;;
-  *) echo "usage: $0 start|stop|remove <data-dir> [--fast]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|crash|remove <data-dir> [--fast]" >&2; exit 2 ;;
 esac

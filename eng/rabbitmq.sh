@@ -3,6 +3,8 @@
 #
 #   eng/rabbitmq.sh start <dir>   start a node on free loopback ports; print its amqp:// URI on stdout
 #   eng/rabbitmq.sh stop <dir>    stop it (and the epmd it started) and delete <dir>
+#   eng/rabbitmq.sh kill <dir>    kill -9 the node (a crash); `start <dir>` brings it back on the same ports
+#                                 with the queues and persistent messages it had
 #
 # Installs the distribution's rabbitmq-server when missing (as root, unless MODULAR_NO_INSTALL=1).
 # The node runs as the `rabbitmq` user when invoked as root.
@@ -26,8 +28,10 @@ ensure_installed() {
 
 env_for() { # the environment every rabbitmq command of this node needs
   local dir=$1
-  echo "HOME=$dir/home RABBITMQ_NODENAME=modular@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1" \
-       "RABBITMQ_NODE_PORT=$(cat "$dir/port") RABBITMQ_DIST_PORT=$(cat "$dir/dist_port") ERL_EPMD_PORT=$(cat "$dir/epmd_port")" \
+  # With MODULAR_RABBITMQ_LISTEN the AMQP listeners come from rabbitmq.conf (these two variables would override it).
+  [[ -n ${MODULAR_RABBITMQ_LISTEN:-} ]] || echo "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$(cat "$dir/port")"
+  echo "HOME=$dir/home RABBITMQ_NODENAME=modular@localhost" \
+       "RABBITMQ_DIST_PORT=$(cat "$dir/dist_port") ERL_EPMD_PORT=$(cat "$dir/epmd_port")" \
        "ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_PID_FILE=$dir/pid" \
        "RABBITMQ_CONFIG_FILE=$dir/rabbitmq RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins"
 }
@@ -39,9 +43,15 @@ start() {
   ensure_installed
   mkdir -p "$dir"/{home,mnesia,log}
   dir=$(cd "$dir" && pwd)
-  pick_port 20000-29999 >"$dir/port"; pick_port 30000-34999 >"$dir/dist_port"; pick_port 35000-39999 >"$dir/epmd_port"
+  [[ -f $dir/port ]] || { pick_port 20000-29999 >"$dir/port"; pick_port 30000-34999 >"$dir/dist_port"; pick_port 35000-39999 >"$dir/epmd_port"; }
   echo "[]." >"$dir/enabled_plugins"
   : >"$dir/rabbitmq.conf"
+  # MODULAR_RABBITMQ_LISTEN: an address AMQP listens on besides loopback (a fault test's network namespace reaches
+  # the node there), where guest may log in too (it is loopback-only by default).
+  if [[ -n ${MODULAR_RABBITMQ_LISTEN:-} ]]; then
+    printf 'listeners.tcp.1 = 127.0.0.1:%s\nlisteners.tcp.2 = %s:%s\nloopback_users.guest = false\n' \
+      "$(cat "$dir/port")" "$MODULAR_RABBITMQ_LISTEN" "$(cat "$dir/port")" >"$dir/rabbitmq.conf"
+  fi
   [[ $(id -u) -eq 0 ]] && chown -R rabbitmq:rabbitmq "$dir"
   # shellcheck disable=SC2046
   as_owner env $(env_for "$dir") RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
@@ -52,6 +62,13 @@ start() {
   fi
   log "running on 127.0.0.1:$(cat "$dir/port") (logs in $dir/log)"
   echo "amqp://guest:guest@127.0.0.1:$(cat "$dir/port")/"
+}
+
+kill_node() {
+  local dir=$1
+  [[ -f $dir/pid ]] || { log "no node in $dir"; exit 1; }
+  kill -9 "$(cat "$dir/pid")"
+  while kill -0 "$(cat "$dir/pid")" 2>/dev/null; do sleep 0.1; done
 }
 
 stop() {
@@ -69,5 +86,6 @@ stop() {
 case "${1:-}" in
   start) start "${2:?dir}" ;;
   stop) stop "${2:?dir}" ;;
-  *) echo "usage: $0 start|stop <dir>" >&2; exit 2 ;;
+  kill) kill_node "${2:?dir}" ;;
+  *) echo "usage: $0 start|stop|kill <dir>" >&2; exit 2 ;;
 esac

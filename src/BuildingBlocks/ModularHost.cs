@@ -7,6 +7,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Modular.BuildingBlocks.Gateway;
 using Modular.BuildingBlocks.Health;
@@ -15,6 +16,7 @@ using Modular.BuildingBlocks.Messaging;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Observability;
 using Modular.BuildingBlocks.OpenApi;
+using Modular.BuildingBlocks.Persistence;
 using Modular.BuildingBlocks.Topology;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -67,7 +69,8 @@ public static class ModularHost
         if (usesRabbitMq)
         {
             services.AddSingleton(new RabbitMqHealthCheck.Target(TransportSwitch.RabbitMqUri(configuration)));
-            health.AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [HealthEndpoints.ReadyTag]);
+            // Degraded, not unready: while the broker is away the outbox keeps what is accepted (docs/adr/0010).
+            health.AddCheck<RabbitMqHealthCheck>("rabbitmq", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
         }
 
         foreach (var module in modules.All)
@@ -91,6 +94,7 @@ public static class ModularHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWriteRequestPolicies();
         var topology = app.Services.GetRequiredService<TopologyMap>();
         app.UseModularOpenApi(Title, topology);
         app.MapModularHealth();
@@ -123,6 +127,11 @@ public static class ModularHost
         opts.ServiceName = $"modular-{topology.Current.Name}";
         opts.Durability.MessageStorageSchemaName = TransportSwitch.MessageStorageSchema(topology);
         opts.Durability.Mode = configuration.GetValue("Modular:DurabilityMode", DurabilityMode.Balanced);
+        // A message stored but left behind by a live process (a send that failed while the database restarted, a
+        // hand-over to a local queue cut short) is taken up again by the durability agent once it is this old.
+        // Messages a process still holds in memory (queued, running, retrying) keep their clock fresh and stay put.
+        opts.Durability.OutboxStaleTime = TimeSpan.FromSeconds(30);
+        opts.Durability.InboxStaleTime = TimeSpan.FromSeconds(30);
         // Wolverine's own durability knobs, e.g. how soon a dead instance's persisted messages pass to a live one
         // (Modular:Durability:StaleNodeTimeout, default 1 min; HealthCheckPollingTime, the heartbeat, 10 s).
         configuration.GetSection("Modular:Durability").Bind(opts.Durability);
@@ -133,8 +142,9 @@ public static class ModularHost
         opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(parallelism));
 
         // Two handlers racing on one document or stream: the loser retries on fresh data.
-        opts.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().Or<ExistingStreamIdCollisionException>()
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250));
+        opts.OnException(WriteConflicts.IsConflict, "write conflict").RetryWithCooldown(WriteConflicts.Cooldown);
+        // A database restarting or a broker connection dropping: retried with backoff before anything is dead-lettered.
+        TransientFaults.Apply(opts);
 
         // The main store only carries Wolverine's envelope storage (and the PostgreSQL transport's queue
         // tables, shared by all deployments); module data lives in module stores.

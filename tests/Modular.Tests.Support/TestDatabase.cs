@@ -10,10 +10,13 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     public const string ServerVariable = "MODULAR_TEST_POSTGRES";
 
-    private TestDatabase(string name, string connectionString)
+    private readonly string _server;
+
+    private TestDatabase(string name, string connectionString, string server)
     {
         Name = name;
         ConnectionString = connectionString;
+        _server = server;
     }
 
     public string Name { get; }
@@ -27,12 +30,14 @@ public sealed class TestDatabase : IAsyncDisposable
                 $"{ServerVariable} is not set. Run `make test`, which starts a PostgreSQL server for the tests, " +
                 "or point it at a server where you may create databases.");
 
-    public static async Task<TestDatabase> CreateAsync(string purpose)
+    /// <summary>A new database on the test server, or on <paramref name="server"/> (a test's own PostgreSQL).</summary>
+    public static async Task<TestDatabase> CreateAsync(string purpose, string? server = null)
     {
+        server ??= ServerConnectionString;
         var name = $"test_{purpose}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
-        await ExecuteOnServerAsync($"create database \"{name}\"");
-        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name };
-        return new TestDatabase(name, builder.ConnectionString);
+        await ExecuteOnServerAsync($"create database \"{name}\"", server);
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        return new TestDatabase(name, builder.ConnectionString, server);
     }
 
     public async Task<T?> ScalarAsync<T>(string sql)
@@ -55,13 +60,13 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteOnServerAsync($"drop database if exists \"{Name}\" with (force)");
+        await ExecuteOnServerAsync($"drop database if exists \"{Name}\" with (force)", _server);
     }
 
     /// <summary>A statement on the server, outside any test database (create or drop one).</summary>
-    public static async Task ExecuteOnServerAsync(string sql)
+    public static async Task ExecuteOnServerAsync(string sql, string? server = null)
     {
-        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await using var connection = new NpgsqlConnection(server ?? ServerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

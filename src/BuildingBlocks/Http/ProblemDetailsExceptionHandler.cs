@@ -1,32 +1,38 @@
+using System.Globalization;
 using System.Text.Json;
 using JasperFx;
 using JasperFx.Events;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Modular.BuildingBlocks.Messaging;
+using Modular.BuildingBlocks.Persistence;
 using Npgsql;
 
 namespace Modular.BuildingBlocks.Http;
 
 /// <summary>
 /// Turns exceptions that escape an endpoint into RFC 7807 bodies: unreadable requests are the client's
-/// fault (400/415), lost races on a unique key or a version are 409, anything else is a 500 whose
-/// details stay in the log outside Development.
+/// fault (400/415), lost races on a unique key or a version are 409, a database or broker out of reach is
+/// a 503 with <c>Retry-After</c>, anything else is a 500. Exception details only ever go to the log.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(
     IProblemDetailsService problemDetails,
-    IHostEnvironment environment,
     ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = Classify(exception);
-        if (problem.Status >= 500)
+        // The details stay in the log, found by the trace id the answer carries; no answer names internals.
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = ((int)TransientFaults.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+        else if (problem.Status >= 500)
         {
             LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
-            if (environment.IsDevelopment()) problem.Detail = exception.ToString();
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
@@ -62,11 +68,19 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             Title = "Conflict with existing data.",
             Detail = $"A unique value is already taken ({unique.ConstraintName}).",
         },
-        ConcurrencyException or ExistingStreamIdCollisionException or DocumentAlreadyExistsException => new ProblemDetails
+        var e when WriteConflicts.IsConflict(e) => new ProblemDetails
         {
             Status = StatusCodes.Status409Conflict,
             Title = "The resource was changed by another request.",
             Detail = "Read it again and retry.",
+        },
+        // The database or broker is restarting or out of reach: nothing about the request is wrong, and a client
+        // that sends it again (with its idempotency key) once the service is back gets the one result.
+        var e when TransientFaults.IsTransient(e) => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The service is temporarily unavailable.",
+            Detail = $"A dependency is restarting or unreachable. Send the same request again in {TransientFaults.RetryAfter.TotalSeconds:0} s.",
         },
         _ => new ProblemDetails
         {
@@ -80,13 +94,15 @@ internal sealed partial class ProblemDetailsExceptionHandler(
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is BadHttpRequestException or JsonException or PostgresException or ConcurrencyException
-                or ExistingStreamIdCollisionException or DocumentAlreadyExistsException)
+            if (current is BadHttpRequestException or JsonException or PostgresException || WriteConflicts.IsConflict(current))
                 return current;
         }
 
         return exception;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transient fault on {Method} {Path}: answered 503")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);

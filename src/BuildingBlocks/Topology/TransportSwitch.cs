@@ -56,7 +56,17 @@ public static class TransportSwitch
         switch (map.Transport)
         {
             case TransportKind.RabbitMQ:
-                opts.UseRabbitMq(RabbitMqUri(configuration)).AutoProvision();
+                opts.UseRabbitMq(RabbitMqUri(configuration)).AutoProvision()
+                    // The outbox deletes a message only once the broker confirms it has it (persisted): without
+                    // confirms a broker crash loses what was "sent" in its last moments.
+                    .ConfigureChannelCreation(channel =>
+                    {
+                        channel.PublisherConfirmationsEnabled = true;
+                        channel.PublisherConfirmationTrackingEnabled = true;
+                    })
+                    // Dead letters go to this deployment's database (listed and replayed by /api/admin/dead-letters,
+                    // kept across broker restarts), not to a broker queue of non-persistent messages.
+                    .DisableDeadLetterQueueing();
                 foreach (var (type, targets) in outgoing)
                     foreach (var target in targets)
                         opts.Publish(p => p.Message(type).ToRabbitQueue(QueueName(target)));

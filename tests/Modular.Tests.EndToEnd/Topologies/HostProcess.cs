@@ -13,30 +13,47 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    public HostProcess(string name, int port)
+    private readonly IReadOnlyList<string> _prefix;
+
+    public HostProcess(string name, int port) : this(name, new Uri($"http://127.0.0.1:{port}"), [])
+    {
+    }
+
+    /// <param name="prefix">A command the host runs under, e.g. <c>ip netns exec NAME</c> for a network namespace.</param>
+    public HostProcess(string name, Uri url, IReadOnlyList<string> prefix)
     {
         Name = name;
-        Url = new Uri($"http://127.0.0.1:{port}");
+        Url = url;
+        _prefix = prefix;
     }
 
     public string Name { get; }
     public Uri Url { get; }
+
+    /// <summary>A process like this one, not started: a restarted container on the same address.</summary>
+    public HostProcess Fresh() => new(Name, Url, _prefix);
     public bool HasExited => _process is { HasExited: true };
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    /// <summary>The Host's build output next to the tests (make test builds the whole solution first).</summary>
-    public static string HostAssembly { get; } = Path.Combine(Tool.RepositoryRoot(), "src", "Host", "bin",
-        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Modular.Host.dll");
+    /// <summary>
+    /// The Host's build output next to the tests (make test builds the whole solution first), or the one
+    /// <c>MODULAR_TEST_HOST</c> names (bench/faults.sh runs the fault suite against an earlier build too).
+    /// </summary>
+    public static string HostAssembly { get; } = Environment.GetEnvironmentVariable("MODULAR_TEST_HOST") is { Length: > 0 } other
+        ? other
+        : Path.Combine(Tool.RepositoryRoot(), "src", "Host", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0",
+            "Modular.Host.dll");
 
     public void Start(IReadOnlyList<string> settings)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var command = _prefix.Concat(["dotnet", HostAssembly]).ToList();
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(HostAssembly)!,
         };
-        start.ArgumentList.Add(HostAssembly);
+        foreach (var word in command.Skip(1)) start.ArgumentList.Add(word);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(Url.ToString());
         foreach (var setting in settings) start.ArgumentList.Add(setting);

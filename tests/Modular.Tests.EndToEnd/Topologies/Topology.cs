@@ -35,6 +35,20 @@ public abstract class Topology : IAsyncLifetime
     /// <summary>The broker a deployment is told to use.</summary>
     protected virtual string RabbitMqUriFor(string deployment) => RabbitMqUri;
 
+    /// <summary>An instance of a deployment, not started: on a free loopback port by default.</summary>
+    protected virtual HostProcess CreateProcess(string deployment) => new(deployment, Server.FreeLoopbackPort());
+
+    /// <summary>How a deployment reaches the topology's database.</summary>
+    protected virtual string DatabaseConnectionStringFor(string deployment) => Database.ConnectionString;
+
+    /// <summary>The PostgreSQL server the topology's database is made on: the shared test server by default.</summary>
+    protected virtual string? DatabaseServer => null;
+
+    /// <summary>Starts servers of the topology's own (a fault test's database or broker) before anything else.</summary>
+    protected virtual Task StartServersAsync() => Task.CompletedTask;
+
+    protected virtual ValueTask StopServersAsync() => ValueTask.CompletedTask;
+
     public IReadOnlyList<HostProcess> Processes => _processes;
 
     /// <summary>Where every process of the topology exports its traces.</summary>
@@ -56,10 +70,11 @@ public abstract class Topology : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync(GetType().Name);
+        await StartServersAsync();
+        Database = await TestDatabase.CreateAsync(GetType().Name, DatabaseServer);
         foreach (var name in Deployments.Keys)
             for (var i = 0; i < InstancesOf(name); i++)
-                _processes.Add(new HostProcess(name, Server.FreeLoopbackPort()));
+                _processes.Add(CreateProcess(name));
         foreach (var process in _processes) process.Start(SettingsFor(process.Name));
         await Task.WhenAll(_processes.Where(p => StartsReady(p.Name)).Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
     }
@@ -69,7 +84,7 @@ public abstract class Topology : IAsyncLifetime
     {
         var index = _processes.IndexOf(process);
         await process.DisposeAsync();
-        var fresh = new HostProcess(process.Name, process.Url.Port);
+        var fresh = process.Fresh();
         _processes[index] = fresh;
         fresh.Start(SettingsFor(process.Name));
         await fresh.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
@@ -77,9 +92,9 @@ public abstract class Topology : IAsyncLifetime
 
     public IReadOnlyList<string> SettingsFor(string deployment)
     {
-        var settings = new List<string> { $"--ConnectionStrings:Postgres={Database.ConnectionString}" };
+        var settings = new List<string> { $"--ConnectionStrings:Postgres={DatabaseConnectionStringFor(deployment)}" };
         settings.AddRange(Traces.SettingsFor(deployment));
-        if (Transport is null) return settings; // the monolith: no map
+        if (Transport is null) return [.. settings, .. ExtraSettings]; // the monolith: no map
 
         settings.Add($"--Modular:Deployment={deployment}");
         settings.Add($"--Modular:Topology:Transport={Transport}");
@@ -96,7 +111,7 @@ public abstract class Topology : IAsyncLifetime
         // Fast enough for a test to see an instance go; production keeps the defaults.
         settings.Add("--Modular:Gateway:HealthCheckInterval=00:00:01");
         if (Transport == "RabbitMQ") settings.Add($"--ConnectionStrings:RabbitMQ={RabbitMqUriFor(deployment)}");
-        settings.AddRange(ExtraSettings);
+        settings.AddRange(ExtraSettings); // last: they may override the above
         return settings;
     }
 
@@ -105,6 +120,7 @@ public abstract class Topology : IAsyncLifetime
         foreach (var process in _processes) await process.DisposeAsync();
         Traces.Dispose();
         if (Database is not null) await Database.DisposeAsync();
+        await StopServersAsync();
     }
 
     protected static string RabbitMqUri => Environment.GetEnvironmentVariable(RabbitMqVariable) is { Length: > 0 } uri

@@ -1,0 +1,246 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Modular.Tests.EndToEnd.Topologies;
+using Xunit.Abstractions;
+
+namespace Modular.Tests.EndToEnd.Faults;
+
+/// <summary>
+/// Places orders through the gateway the way a well-behaved client does (an idempotency key per order; a 502, 503,
+/// 504 or a connection error is sent again with the same key after a pause), injects a fault once a share of them
+/// is accepted, then judges from the outside, through the APIs only: every accepted order finished (Confirmed and
+/// captured once), no order missing or twice, no dead letter, nothing left pending, no 500 ever.
+/// </summary>
+public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDisposable
+{
+    /// <summary>How long one order may take to be accepted, and all accepted ones to finish, after the fault.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(150);
+
+    private const decimal Price = 10m;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ShopClient _shop = new(topology);
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private readonly ConcurrentDictionary<string, Guid> _accepted = new(); // customer -> order
+    private readonly ConcurrentQueue<string> _unexpected = new();
+    private int _resent;
+    private int _serverErrors;
+
+    /// <summary>One line of the fault table (docs/reliability.md): what a client saw and what the system did.</summary>
+    public sealed record Report(string Fault, string Topology, int Orders, int Accepted, int Finished, int Stuck, int Duplicated,
+        int ServerErrors, int Resent, double RecoverySeconds)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"fault={Fault} topology={Topology} orders={Orders} accepted={Accepted} finished={Finished} stuck={Stuck} " +
+            $"duplicated={Duplicated} http500={ServerErrors} resent={Resent} recovered_in_s={RecoverySeconds:0.0}");
+    }
+
+    private sealed record Created(Guid Id);
+
+    private sealed record OrderPage(List<ShopClient.Order> Items, long TotalItems);
+
+    /// <summary>
+    /// Places <paramref name="orders"/> orders, <paramref name="inFlight"/> at a time; once a third are accepted,
+    /// runs <paramref name="inject"/> (which returns when the fault is over) while the rest keep coming.
+    /// </summary>
+    public async Task<Report> RunAsync(string fault, int orders, int inFlight, Func<Task> inject)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await _shop.SetSimulatorAsync();
+        var product = await _shop.AddProductAsync($"FLT-{run}", Price);
+
+        var clock = Stopwatch.StartNew();
+        var faultStarted = TimeSpan.Zero;
+        Task? injected = null;
+        var gate = new object();
+        using var slots = new SemaphoreSlim(inFlight);
+        var placing = Enumerable.Range(0, orders).Select(async i =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                await PlaceAsync($"fault-{run}-{i:D4}", product);
+                lock (gate)
+                {
+                    if (injected is null && _accepted.Count >= orders / 3)
+                    {
+                        faultStarted = clock.Elapsed;
+                        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {_accepted.Count} accepted, injecting: {fault}");
+                        injected = Task.Run(inject);
+                    }
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        await Task.WhenAll(placing);
+        Assert.NotNull(injected);
+        await injected;
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: all {orders} placed, fault over; {_resent} resent");
+
+        var finished = await WaitUntilFinishedAsync();
+        var recovery = clock.Elapsed - faultStarted;
+        var duplicated = await CountMissingOrTwiceAsync();
+        var report = new Report(fault, topology.GetType().Name, orders, _accepted.Count, finished, _accepted.Count - finished, duplicated,
+            _serverErrors, _resent, recovery.TotalSeconds);
+        output.WriteLine(report.ToString());
+        Record(report);
+
+        if (!_unexpected.IsEmpty) WriteErrorsLogged();
+        Assert.Empty(_unexpected);
+        Assert.Equal(orders, report.Accepted);
+        Assert.Equal(0, report.Stuck);
+        Assert.Equal(0, report.Duplicated);
+        Assert.Equal(0, report.ServerErrors);
+        await AssertNothingLeftBehindAsync();
+        return report;
+    }
+
+    private async Task PlaceAsync(string customer, Guid product)
+    {
+        var key = Guid.NewGuid().ToString();
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            TimeSpan pause;
+            try
+            {
+                using var response = await _http.PostAsJsonAsync(new Uri(topology.GatewayUrl, "/api/ordering/orders"),
+                    new { customerId = customer, idempotencyKey = key, lines = new[] { new { productId = product, quantity = 1 } } });
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    _accepted[customer] = (await response.Content.ReadFromJsonAsync<Created>(Json))!.Id;
+                    return;
+                }
+
+                if (response.StatusCode == HttpStatusCode.InternalServerError) Interlocked.Increment(ref _serverErrors);
+                if ((int)response.StatusCode is not (502 or 503 or 504))
+                {
+                    _unexpected.Enqueue($"{customer}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    return;
+                }
+
+                pause = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(500);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                pause = TimeSpan.FromMilliseconds(500); // connection refused or cut, or no answer in time
+            }
+
+            if (DateTime.UtcNow + pause > deadline)
+            {
+                _unexpected.Enqueue($"{customer}: not accepted within {Patience.TotalSeconds:0} s");
+                return;
+            }
+
+            Interlocked.Increment(ref _resent);
+            await Task.Delay(pause);
+        }
+    }
+
+    /// <summary>Polls every accepted order until it is Confirmed with its payment captured once, or patience runs out.</summary>
+    private async Task<int> WaitUntilFinishedAsync()
+    {
+        var pending = new ConcurrentDictionary<Guid, bool>(_accepted.Values.Select(id => KeyValuePair.Create(id, true)));
+        var deadline = DateTime.UtcNow + Patience;
+        while (!pending.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Parallel.ForEachAsync(pending.Keys.ToList(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
+            {
+                if (await IsFinishedAsync(id)) pending.TryRemove(id, out var _);
+            });
+            if (!pending.IsEmpty) await Task.Delay(250);
+        }
+
+        foreach (var id in pending.Keys.Take(5))
+            output.WriteLine($"stuck: order {id}: {await DescribeAsync(() => _shop.OrderAsync(id))}, payment " +
+                             $"{await DescribeAsync(() => _shop.PaymentAsync(id))}");
+        if (!pending.IsEmpty)
+            foreach (var process in topology.Processes.Where(p => !p.HasExited))
+                output.WriteLine($"{process.Name} {process.Url}: {await DescribeAsync(() => _shop.PendingAsync(process.Url))}");
+        return _accepted.Count - pending.Count;
+    }
+
+    private async Task<bool> IsFinishedAsync(Guid id)
+    {
+        try
+        {
+            var order = await _shop.OrderAsync(id);
+            if (order.Status != "Confirmed") return false;
+            var payment = await _shop.PaymentAsync(id);
+            var ledger = await _shop.LedgerAsync(id);
+            return payment is { Status: "Captured", Amount: Price } && ledger.CapturedAmount == Price && !ledger.Refunded;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return false; // a deployment still coming back: ask again
+        }
+    }
+
+    private static async Task<string> DescribeAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return (await read())?.ToString() ?? "none";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Each customer ordered once: exactly that one order is listed for them, no phantom, no twin.</summary>
+    private async Task<int> CountMissingOrTwiceAsync()
+    {
+        var wrong = 0;
+        await Parallel.ForEachAsync(_accepted, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (entry, ct) =>
+        {
+            var page = await _http.GetFromJsonAsync<OrderPage>(
+                new Uri(topology.GatewayUrl, $"/api/ordering/orders?customerId={entry.Key}"), Json, ct);
+            if (page is not { TotalItems: 1 } || page.Items[0].Id != entry.Value) Interlocked.Increment(ref wrong);
+        });
+        return wrong;
+    }
+
+    /// <summary>Every running process: no dead letter, and eventually nothing waiting in its inbox, outbox or queues.</summary>
+    private async Task AssertNothingLeftBehindAsync()
+    {
+        foreach (var process in topology.Processes.Where(p => !p.HasExited))
+        {
+            var letters = await _http.GetStringAsync(new Uri(process.Url, "/api/admin/dead-letters"));
+            Assert.True(letters == "[]", $"{process.Name} has dead letters: {letters}");
+            ShopClient.Pending? last = null;
+            await ShopClient.EventuallyAsync(async () => (last = await _shop.PendingAsync(process.Url)).Drained,
+                () => $"{process.Name} never drained: {last}", Patience);
+        }
+    }
+
+    /// <summary>What the processes logged about the requests that failed unexpectedly (a 500 names no cause).</summary>
+    private void WriteErrorsLogged()
+    {
+        foreach (var process in topology.Processes)
+        {
+            var lines = process.Output.Split('\n');
+            foreach (var at in lines.Select((line, i) => (line, i)).Where(l => l.line.Contains("Unhandled exception", StringComparison.Ordinal)).Take(3))
+                output.WriteLine($"{process.Name}: {string.Join('\n', lines.Skip(at.i).Take(6))}");
+        }
+    }
+
+    /// <summary>bench/faults.sh collects the reports of a run in the file <c>MODULAR_FAULT_REPORT</c> names.</summary>
+    private static void Record(Report report)
+    {
+        if (Environment.GetEnvironmentVariable("MODULAR_FAULT_REPORT") is { Length: > 0 } file)
+            File.AppendAllLines(file, [report.ToString()]);
+    }
+
+    public void Dispose()
+    {
+        _shop.Dispose();
+        _http.Dispose();
+    }
+}
