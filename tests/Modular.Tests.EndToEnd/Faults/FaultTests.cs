@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net;
 using Modular.Tests.EndToEnd.Topologies;
 using Xunit.Abstractions;
 
@@ -17,6 +19,8 @@ public abstract class FaultScenarios<TTopology>(TTopology topology, ITestOutputH
     protected TTopology Topology => topology;
 
     protected OrderRun Run { get; } = new(topology, output);
+
+    protected ITestOutputHelper Output { get; } = output;
 
     [Fact]
     public Task a_database_crash_and_restart_loses_nothing() =>
@@ -58,8 +62,67 @@ public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITe
     : ExtractedFaultScenarios<FaultyOrderingTwiceOverRabbitMq>(topology, output), IClassFixture<FaultyOrderingTwiceOverRabbitMq>
 {
     [Fact]
-    public Task a_broker_killed_and_restarted_loses_nothing() =>
-        Run.RunAsync("rabbitmq-kill-9-restart", Orders, InFlight, Topology.KillAndRestartBrokerAsync);
+    public async Task a_broker_killed_and_restarted_loses_nothing_and_its_clients_stay_ready_meanwhile()
+    {
+        using var shop = new ShopClient(Topology);
+        var ordering = Topology.ProcessOf("Ordering");
+        var probes = new List<string>();
+        await Run.RunAsync("rabbitmq-kill-9-restart", Orders, InFlight, () => Topology.KillAndRestartBrokerAsync(() =>
+            // Orders are still accepted into the outbox: degraded, not unready (an orchestrator keeps the pod).
+            ShopClient.EventuallyAsync(async () =>
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    var (status, body) = await shop.ReadinessAsync(ordering.Url);
+                    probes.Add($"{(int)status} after {clock.ElapsedMilliseconds} ms: {body}");
+                    return body.Contains("\"rabbitmq\":{\"status\":\"Degraded\"", StringComparison.Ordinal);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    probes.Add($"{e.GetType().Name} after {clock.ElapsedMilliseconds} ms: {e.Message}");
+                    return false;
+                }
+            }, () => $"readiness during the outage: {string.Join("; ", probes)}", TimeSpan.FromSeconds(8))));
+        Output.WriteLine(string.Join("\n", probes));
+        Assert.StartsWith("200 ", probes[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain(probes, probe => probe.StartsWith("503 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task a_poison_message_is_dead_lettered_once_in_the_database_kept_across_a_broker_restart_and_replayed()
+    {
+        using var shop = new ShopClient(Topology);
+        var payments = Topology.ProcessOf("Payments").Url;
+        var product = await shop.AddProductAsync($"DLQ-{Guid.NewGuid():N}"[..16], 10m);
+        foreach (var process in Topology.Processes) // the probe order that found the product has been paid
+            await ShopClient.EventuallyAsync(async () => (await shop.PendingAsync(process.Url)).Drained, $"{process.Name} never drained");
+        await shop.SetSimulatorAsync(merchantMisconfigured: true); // every charge now fails for good
+        try
+        {
+            var order = await shop.PlaceAsync("poison", product, 1);
+            List<ShopClient.DeadLetter> letters = [];
+            await ShopClient.EventuallyAsync(async () => (letters = await shop.DeadLettersAsync(payments)).Count > 0,
+                "the failed payment request never showed up in the dead letters");
+            var letter = Assert.Single(letters);
+            Assert.Contains("PaymentRequested", letter.MessageType, StringComparison.Ordinal);
+            Assert.Equal(1, (await shop.LedgerAsync(order)).ChargeAttempts); // tried once: retrying will not help
+
+            await Topology.KillAndRestartBrokerAsync();
+
+            // In the deployment's database, not in a broker queue: still there, still tried only once.
+            Assert.Equal(letter.Id, Assert.Single(await shop.DeadLettersAsync(payments)).Id);
+            Assert.Equal(1, (await shop.LedgerAsync(order)).ChargeAttempts);
+            await shop.SetSimulatorAsync(); // the merchant configuration is fixed
+            await shop.ReplayAsync(payments, letter.Id);
+            await shop.WaitForOrderAsync(order, "Confirmed", patience: OrderRun.Patience);
+            Assert.Empty(await shop.DeadLettersAsync(payments));
+        }
+        finally
+        {
+            await shop.SetSimulatorAsync();
+        }
+    }
 }
 
 [Collection(EndToEndSuite.Name)]

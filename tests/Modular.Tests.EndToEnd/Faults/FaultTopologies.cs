@@ -49,11 +49,13 @@ public abstract class FaultTopology : Topology
         await Postgres.StartAgainAsync();
     }
 
-    /// <summary>The broker is killed with SIGKILL and started again 10 s later.</summary>
-    public async Task KillAndRestartBrokerAsync()
+    /// <summary>The broker is killed with SIGKILL and started again 10 s later; <paramref name="meanwhile"/> runs in between.</summary>
+    public async Task KillAndRestartBrokerAsync(Func<Task>? meanwhile = null)
     {
         await RabbitMq.KillAsync();
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        var outage = Task.Delay(TimeSpan.FromSeconds(10));
+        if (meanwhile is not null) await meanwhile();
+        await outage;
         await RabbitMq.StartAgainAsync();
     }
 }

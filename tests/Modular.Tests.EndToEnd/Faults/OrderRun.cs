@@ -22,6 +22,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
 
     private const decimal Price = 10m;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] Internals = ["Exception", "Npgsql", "   at ", "SQL", "RabbitMQ.Client"];
     private readonly ShopClient _shop = new(topology);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
     private readonly ConcurrentDictionary<string, Guid> _accepted = new(); // customer -> order
@@ -118,12 +119,18 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
                     return;
                 }
 
+                var body = await response.Content.ReadAsStringAsync();
                 if (response.StatusCode == HttpStatusCode.InternalServerError) Interlocked.Increment(ref _serverErrors);
                 if ((int)response.StatusCode is not (502 or 503 or 504))
                 {
-                    _unexpected.Enqueue($"{customer}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    _unexpected.Enqueue($"{customer}: {(int)response.StatusCode} {body}");
                     return;
                 }
+
+                // An outage is explained without internals, and a 503 says when to come back.
+                if (Internals.Any(word => body.Contains(word, StringComparison.Ordinal))
+                    || (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is null))
+                    _unexpected.Enqueue($"{customer}: {(int)response.StatusCode} with {response.Headers.RetryAfter} {body}");
 
                 pause = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(500);
             }

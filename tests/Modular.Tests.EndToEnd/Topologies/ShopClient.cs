@@ -104,6 +104,22 @@ public sealed class ShopClient(Topology topology) : IDisposable
     public async Task<Pending> PendingAsync(Uri process) =>
         (await _http.GetFromJsonAsync<Pending>(new Uri(process, "/api/admin/messages"), Json))!;
 
+    public sealed record DeadLetter(Guid Id, string MessageType, string? Destination, string ExceptionType, int ReplayCount);
+
+    /// <summary>One process's dead letters (an admin call, not through the gateway).</summary>
+    public async Task<List<DeadLetter>> DeadLettersAsync(Uri process) =>
+        (await _http.GetFromJsonAsync<List<DeadLetter>>(new Uri(process, "/api/admin/dead-letters"), Json))!;
+
+    public async Task ReplayAsync(Uri process, Guid deadLetter) =>
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync(new Uri(process, $"/api/admin/dead-letters/{deadLetter}/replay"), null)).StatusCode);
+
+    /// <summary>A process's <c>/health/ready</c>: status code and body.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> ReadinessAsync(Uri process)
+    {
+        using var response = await _http.GetAsync(new Uri(process, "/health/ready"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public async Task<ModuleMap> ModuleMapAsync(Uri process) =>
         (await _http.GetFromJsonAsync<ModuleMap>(new Uri(process, "/api/admin/modules"), Json))!;
 

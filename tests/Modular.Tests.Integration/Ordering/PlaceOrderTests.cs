@@ -95,6 +95,30 @@ public sealed class PlaceOrderTests(ModularApp app) : OrderingTest(app)
     }
 
     [Fact]
+    public async Task requests_racing_with_one_key_all_get_the_one_order()
+    {
+        var widget = await AddProductAsync("WID-1", 10m);
+        var order = AnOrder("alice", (widget, 1));
+        var ids = new Guid[25];
+
+        // A client resending while its first request is still running: the losers of the race on the order's
+        // stream are run again on fresh data and find the winner's order, none of them a 409 or a 500.
+        await App.TrackAsync(() => Task.WhenAll(Enumerable.Range(0, ids.Length).Select(async i =>
+        {
+            var result = await Host.Scenario(x =>
+            {
+                x.Post.Json(order).ToUrl(Orders);
+                x.StatusCodeShouldBe(201);
+            });
+            ids[i] = (await result.ReadAsJsonAsync<OrderAccepted>())!.Id;
+        })));
+
+        Assert.Single(ids.Distinct());
+        Assert.Equal(1, await App.Database.ScalarAsync<long>("select count(distinct stream_id) from ordering.mt_events"));
+        Assert.Equal(1, (await LedgerAsync(ids[0])).ChargeAttempts);
+    }
+
+    [Fact]
     public async Task reusing_a_key_for_a_different_order_is_refused_with_422()
     {
         var widget = await AddProductAsync("WID-1", 10m);
