@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using JasperFx;
-using JasperFx.Events;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

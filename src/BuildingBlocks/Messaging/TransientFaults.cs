@@ -45,8 +45,8 @@ public static class TransientFaults
         // Npgsql's own judgement: connection failures, timeouts, and the SQL states of a server going away or
         // coming back (57P01 admin shutdown, 57P03 not yet accepting connections, 08xxx, 53xxx, 40001, 40P01).
         NpgsqlException npgsql => npgsql.IsTransient,
-        // A connection broken under an open transaction surfaces as a disposed or completed Npgsql object.
-        ObjectDisposedException or InvalidOperationException when exception.Source == "Npgsql" => true,
+        // A connection broken under an open transaction surfaces as a disposed Npgsql object (NpgsqlTransaction).
+        ObjectDisposedException disposed => disposed.ObjectName.StartsWith("Npgsql", StringComparison.Ordinal),
         TimeoutException or SocketException => true,
         // The RabbitMQ client's connection and channel failures (broker restarting, connection dropped).
         _ => exception.GetType().Namespace?.StartsWith("RabbitMQ.Client", StringComparison.Ordinal) == true,

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Messaging;
+using Modular.BuildingBlocks.Persistence;
 using Npgsql;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
@@ -21,6 +23,39 @@ public sealed class ProblemClassificationTests
         var unique = new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
 
         Assert.Equal(409, ProblemDetailsExceptionHandler.Classify(new InvalidOperationException("outer", unique)).Status);
+    }
+
+    [Theory]
+    [InlineData(PostgresErrorCodes.CannotConnectNow)] // 57P03: the database is starting up
+    [InlineData(PostgresErrorCodes.AdminShutdown)] // 57P01: it is shutting down
+    public void a_database_restarting_is_a_503_naming_no_internals(string sqlState)
+    {
+        var restarting = new PostgresException("the database system is starting up", "FATAL", "FATAL", sqlState);
+
+        var problem = ProblemDetailsExceptionHandler.Classify(new InvalidOperationException("wrapped", restarting));
+
+        Assert.Equal(503, problem.Status);
+        Assert.DoesNotContain("database system", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void a_connection_broken_under_a_transaction_is_transient_a_programming_error_is_not()
+    {
+        Assert.True(TransientFaults.IsTransient(new ObjectDisposedException("NpgsqlTransaction")));
+        Assert.True(TransientFaults.IsTransient(new NpgsqlException("Exception while reading from stream", new TimeoutException())));
+        Assert.False(TransientFaults.IsTransient(new ObjectDisposedException("SomethingElse")));
+        Assert.False(TransientFaults.IsTransient(new PostgresException("syntax", "ERROR", "ERROR", PostgresErrorCodes.SyntaxError)));
+        Assert.False(TransientFaults.IsTransient(new ArgumentException("bad")));
+    }
+
+    [Fact]
+    public void a_stream_collision_is_a_write_conflict_whichever_library_names_it()
+    {
+        Assert.True(WriteConflicts.IsConflict(new Marten.Exceptions.ExistingStreamIdCollisionException(Guid.NewGuid(), typeof(object))));
+        Assert.True(WriteConflicts.IsConflict(new JasperFx.Events.ExistingStreamIdCollisionException(Guid.NewGuid(), typeof(object))));
+        Assert.Equal(409, ProblemDetailsExceptionHandler.Classify(
+            new InvalidOperationException("outer", new Marten.Exceptions.ExistingStreamIdCollisionException(Guid.NewGuid(), typeof(object)))).Status);
+        Assert.False(WriteConflicts.IsConflict(new InvalidOperationException("no")));
     }
 
     [Fact]
