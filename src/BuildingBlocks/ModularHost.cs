@@ -53,10 +53,13 @@ public static class ModularHost
         services.AddSingleton(topology);
         services.AddSingleton(edges);
         services.AddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.Converters.Add(new ControlCharacterRejectingStrings());
+        });
 
-        services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier); // W3C: 00-<trace id>-<span id>-<flags>
+        services.AddProblemDetails(problem => problem.CustomizeProblemDetails = ProblemShapes.Customize);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddWolverineHttp();
         services.AddModularOpenApi(Title);
@@ -94,6 +97,7 @@ public static class ModularHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWriteRequestPolicies();
+        app.UseInputGuard();
         var topology = app.Services.GetRequiredService<TopologyMap>();
         app.UseModularOpenApi(Title, topology);
         app.MapModularHealth();

@@ -50,15 +50,16 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             Title = "Unsupported media type.",
             Detail = "Send the request body as application/json.",
         },
+        // The framework's messages name parameter types: the client gets what it can act on, the log the rest.
         BadHttpRequestException bad => new ProblemDetails
         {
-            Status = bad.StatusCode, Title = "The request could not be read.", Detail = bad.Message,
+            Status = bad.StatusCode, Title = "The request could not be read.", Detail = "Check the body's JSON and the parameters' formats.",
         },
         JsonException json => new ProblemDetails
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "The request body is not valid JSON for this operation.",
-            Detail = json.Path is null ? json.Message : $"Invalid value at '{json.Path}'.",
+            Detail = json.Path is null ? null : $"Invalid value at '{json.Path}'.",
         },
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique => new ProblemDetails
         {

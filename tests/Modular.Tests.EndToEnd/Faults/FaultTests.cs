@@ -110,9 +110,12 @@ public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITe
 
             await Topology.KillAndRestartBrokerAsync();
 
-            // In the deployment's database, not in a broker queue: still there, still tried only once.
+            // In the deployment's database, not in a broker queue: still there, and one entry. If the broker died
+            // before it processed the delivery's ack, it delivers the message once more (at least once): that is one
+            // more attempt and the same dead letter, not a retry loop.
+            await ShopClient.EventuallyAsync(async () => (await shop.PendingAsync(payments)).Drained, "Payments never drained");
             Assert.Equal(letter.Id, Assert.Single(await shop.DeadLettersAsync(payments)).Id);
-            Assert.Equal(1, (await shop.LedgerAsync(order)).ChargeAttempts);
+            Assert.InRange((await shop.LedgerAsync(order)).ChargeAttempts, 1, 2);
             await shop.SetSimulatorAsync(); // the merchant configuration is fixed
             await shop.ReplayAsync(payments, letter.Id);
             await shop.WaitForOrderAsync(order, "Confirmed", patience: OrderRun.Patience);

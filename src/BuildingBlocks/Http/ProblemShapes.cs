@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Modular.BuildingBlocks.Http;
+
+/// <summary>
+/// The last word on every ProblemDetails the application writes, ours or a framework's: it carries the W3C trace id
+/// (the key to the log, where the details are), it names no internals, and it echoes no input at length. Wolverine's
+/// own answers to an unreadable body or query value are reshaped into the field-error shape of <see cref="FieldErrors"/>:
+/// <c>errors: { field: [message] }</c>, the field named as the client sent it, no .NET type names, no raw value.
+/// </summary>
+internal static partial class ProblemShapes
+{
+    public const int MaxDetailLength = 300;
+
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier; // 00-<trace>-<span>-<flags>
+        switch (problem.Title)
+        {
+            case "Invalid JSON format": // Wolverine: the body did not deserialize; its detail is the serializer's message
+                var path = JsonPath().Match(problem.Detail ?? "").Groups[1].Value;
+                problem.Extensions.Remove("lineNumber");
+                problem.Extensions.Remove("bytePositionInLine");
+                Reshape(problem, path.Length > 2 ? path[2..] : null,
+                    "Not a valid value here: check its type and format (text has no control characters).",
+                    path.Length > 2 ? null : "The request body is not a JSON object of this operation's shape.");
+                break;
+            case "Invalid query string value": // Wolverine: a query value did not parse; its detail echoes the value
+                Reshape(problem, problem.Extensions.TryGetValue("parameter", out var name) ? name as string : null,
+                    "Not a valid value for this parameter.", null);
+                problem.Extensions.Remove("parameter");
+                break;
+            case "Request body could not be deserialized": // Wolverine: a serializer failure on our side, named in detail
+                problem.Title = "An unexpected error occurred.";
+                problem.Detail = null;
+                problem.Extensions.Remove("exceptionType");
+                problem.Extensions.Remove("targetType");
+                break;
+        }
+
+        if (problem.Detail?.Length > MaxDetailLength) problem.Detail = problem.Detail[..MaxDetailLength] + "…";
+    }
+
+    private static void Reshape(ProblemDetails problem, string? field, string message, string? detail)
+    {
+        var shaped = new FieldErrors().Add(field ?? "body", message).ToProblem();
+        problem.Type = shaped.Type;
+        problem.Title = shaped.Title;
+        problem.Detail = detail;
+        problem.Instance = null;
+        problem.Extensions["errors"] = ((HttpValidationProblemDetails)shaped).Errors;
+    }
+
+    [GeneratedRegex(@"Path: (\$[^\s|]*)")]
+    private static partial Regex JsonPath();
+}
