@@ -2,7 +2,7 @@
 # make run: the whole monolith in one process.
 #   ConnectionStrings__Postgres set  -> use that server
 #   otherwise                        -> a local cluster in .local/postgres (created once, kept between runs)
-#   MODULAR_URL (default http://127.0.0.1:5000) -> where the API listens
+#   MODULAR_URL (default http://127.0.0.1:5000) -> where the API listens (refused with one line when taken)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +13,15 @@ if [[ -z ${ConnectionStrings__Postgres:-} ]]; then
 fi
 
 url=${MODULAR_URL:-http://127.0.0.1:5000}
+hostport=${url#*://}; hostport=${hostport%%/*}
+host=${hostport%:*}; port=${hostport##*:}
+if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+  echo "make run: $host:$port is taken (another make run?); choose another address: MODULAR_URL=http://127.0.0.1:5001 make run" >&2
+  exit 1
+fi
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
-dotnet build src/Host -nologo -v q -warnaserror
+echo "Building (the first build restores packages and takes a minute or two)..."
+dotnet build src/Host -nologo -v minimal -clp:NoSummary -warnaserror
 echo
 echo "  API:        $url/api/<module>/..."
 echo "  Swagger UI: $url/swagger"

@@ -17,6 +17,7 @@ using Modular.BuildingBlocks.Observability;
 using Modular.BuildingBlocks.OpenApi;
 using Modular.BuildingBlocks.Persistence;
 using Modular.BuildingBlocks.Topology;
+using Npgsql;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Http;
@@ -44,6 +45,9 @@ public static class ModularHost
         if (string.IsNullOrWhiteSpace(sharedConnectionString))
             throw new ModularConfigurationException(
                 $"ConnectionStrings:{SharedConnectionStringName} is not set: point it at PostgreSQL (make run does it for you).");
+        RequireConnectionString(SharedConnectionStringName, sharedConnectionString);
+        foreach (var module in modules.All)
+            if (configuration.GetConnectionString(module.ConnectionStringName) is { } own) RequireConnectionString(module.ConnectionStringName, own);
 
         var services = builder.Services;
         services.AddSingleton(modules);
@@ -112,6 +116,20 @@ public static class ModularHost
         });
         app.MapModuleGateway(topology);
         return app;
+    }
+
+    /// <summary>A malformed connection string stops the host with one line, not a stack trace from deep in Marten.</summary>
+    private static void RequireConnectionString(string name, string value)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(value);
+        }
+        catch (ArgumentException)
+        {
+            throw new ModularConfigurationException(
+                $"ConnectionStrings:{name} is not a PostgreSQL connection string (e.g. Host=localhost;Username=postgres;Database=modular).");
+        }
     }
 
     /// <summary>The settings of Wolverine's modular-monolith guide, applied to the selected modules only.</summary>

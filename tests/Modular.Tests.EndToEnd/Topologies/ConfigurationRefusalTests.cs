@@ -23,6 +23,7 @@ public sealed class ConfigurationRefusalTests
         { "Modular:Topology:Transport 'Carrier-Pigeon' is not a transport", [.. Map, "--Modular:Topology:Transport=Carrier-Pigeon", "--Modular:Deployment=core"] },
         { "Modular:Topology:Gateway 'edge' is not a deployment", [.. Map, "--Modular:Topology:Gateway=edge", "--Modular:Deployment=core"] },
         { "ConnectionStrings:RabbitMQ is not an amqp:// URI", [.. Map, "--Modular:Topology:Transport=RabbitMQ", "--Modular:Deployment=core"] },
+        { "ConnectionStrings:Postgres is not a PostgreSQL connection string", ["--ConnectionStrings:Postgres=secret-but-malformed"] },
     };
 
     [Theory]
@@ -34,5 +35,6 @@ public sealed class ConfigurationRefusalTests
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("Modular: " + reason, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", line, StringComparison.Ordinal);
     }
 }
