@@ -96,7 +96,7 @@ public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITe
         var payments = Topology.ProcessOf("Payments").Url;
         var product = await shop.AddProductAsync($"DLQ-{Guid.NewGuid():N}"[..16], 10m);
         foreach (var process in Topology.Processes) // the probe order that found the product has been paid
-            await ShopClient.EventuallyAsync(async () => (await shop.PendingAsync(process.Url)).Drained, $"{process.Name} never drained");
+            await shop.WaitUntilDrainedAsync(process);
         await shop.SetSimulatorAsync(merchantMisconfigured: true); // every charge now fails for good
         try
         {
@@ -113,7 +113,7 @@ public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITe
             // In the deployment's database, not in a broker queue: still there, and one entry. If the broker died
             // before it processed the delivery's ack, it delivers the message once more (at least once): that is one
             // more attempt and the same dead letter, not a retry loop.
-            await ShopClient.EventuallyAsync(async () => (await shop.PendingAsync(payments)).Drained, "Payments never drained");
+            await shop.WaitUntilDrainedAsync(Topology.ProcessOf("Payments"), OrderRun.Patience);
             Assert.Equal(letter.Id, Assert.Single(await shop.DeadLettersAsync(payments)).Id);
             Assert.InRange((await shop.LedgerAsync(order)).ChargeAttempts, 1, 2);
             await shop.SetSimulatorAsync(); // the merchant configuration is fixed

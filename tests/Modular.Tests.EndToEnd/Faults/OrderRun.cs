@@ -24,7 +24,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly string[] Internals = ["Exception", "Npgsql", "   at ", "SQL", "RabbitMQ.Client"];
     private readonly ShopClient _shop = new(topology);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) }; // the gateway answers 504 after 30 s
     private readonly ConcurrentDictionary<string, Guid> _accepted = new(); // customer -> order
     private readonly ConcurrentQueue<string> _unexpected = new();
     private int _resent;
@@ -221,9 +221,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
         {
             var letters = await _http.GetStringAsync(new Uri(process.Url, "/api/admin/dead-letters"));
             Assert.True(letters == "[]", $"{process.Name} has dead letters: {letters}");
-            ShopClient.Pending? last = null;
-            await ShopClient.EventuallyAsync(async () => (last = await _shop.PendingAsync(process.Url)).Drained,
-                () => $"{process.Name} never drained: {last}", Patience);
+            await _shop.WaitUntilDrainedAsync(process, Patience);
         }
     }
 

@@ -61,9 +61,7 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
         var order = await _shop.PlaceAsync($"judy-{_run}", widget, 1);
         await _shop.WaitForOrderAsync(order, "Confirmed");
 
-        foreach (var process in topology.Processes)
-            await ShopClient.EventuallyAsync(async () => (await _shop.PendingAsync(process.Url)).Drained,
-                () => $"{process.Name} still has messages pending");
+        foreach (var process in topology.Processes) await _shop.WaitUntilDrainedAsync(process);
     }
 
     [Fact]

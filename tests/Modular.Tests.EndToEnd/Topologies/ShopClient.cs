@@ -13,7 +13,8 @@ public sealed class ShopClient(Topology topology) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    // Generous: a deployment's first call of an endpoint compiles its handler (dynamic code), slow on a loaded machine.
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     public sealed record Order(Guid Id, string Status, decimal Total, string? CancellationReason, bool Refunded, List<Line> Lines);
     public sealed record Line(Guid ProductId, int Quantity, decimal UnitPrice);
@@ -103,6 +104,26 @@ public sealed class ShopClient(Topology topology) : IDisposable
     /// <summary>What one process's deployment still has to handle or send (an admin call, not through the gateway).</summary>
     public async Task<Pending> PendingAsync(Uri process) =>
         (await _http.GetFromJsonAsync<Pending>(new Uri(process, "/api/admin/messages"), Json))!;
+
+    /// <summary>Waits until a process has nothing left to handle or send (a 503 while it reconnects is "not yet").</summary>
+    public async Task WaitUntilDrainedAsync(HostProcess process, TimeSpan? patience = null)
+    {
+        string last = "never answered";
+        await EventuallyAsync(async () =>
+        {
+            try
+            {
+                var pending = await PendingAsync(process.Url);
+                last = pending.ToString();
+                return pending.Drained;
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+                return false;
+            }
+        }, () => $"{process.Name} never drained: {last}", patience);
+    }
 
     public sealed record DeadLetter(Guid Id, string MessageType, string? Destination, string ExceptionType, int ReplayCount);
 
