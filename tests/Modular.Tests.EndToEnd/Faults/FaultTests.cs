@@ -13,9 +13,6 @@ namespace Modular.Tests.EndToEnd.Faults;
 public abstract class FaultScenarios<TTopology>(TTopology topology, ITestOutputHelper output) : IDisposable
     where TTopology : FaultTopology
 {
-    public const int Orders = 200;
-    public const int InFlight = 16;
-
     protected TTopology Topology => topology;
 
     protected OrderRun Run { get; } = new(topology, output);
@@ -24,7 +21,7 @@ public abstract class FaultScenarios<TTopology>(TTopology topology, ITestOutputH
 
     [Fact]
     public Task a_database_crash_and_restart_loses_nothing() =>
-        Run.RunAsync("postgres-immediate-restart", Orders, InFlight, topology.CrashAndRestartDatabaseAsync);
+        Run.RunAsync("postgres-immediate-restart", topology.CrashAndRestartDatabaseAsync);
 
     public void Dispose()
     {
@@ -44,7 +41,7 @@ public abstract class ExtractedFaultScenarios<TTopology>(TTopology topology, ITe
         var victim = Topology.InstancesOfDeployment("ordering")[0];
         try
         {
-            await Run.RunAsync("ordering-instance-kill", Orders, InFlight, victim.KillAsync);
+            await Run.RunAsync("ordering-instance-kill", victim.KillAsync);
         }
         finally
         {
@@ -67,7 +64,7 @@ public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITe
         using var shop = new ShopClient(Topology);
         var ordering = Topology.ProcessOf("Ordering");
         var probes = new List<string>();
-        await Run.RunAsync("rabbitmq-kill-9-restart", Orders, InFlight, () => Topology.KillAndRestartBrokerAsync(() =>
+        await Run.RunAsync("rabbitmq-kill-9-restart", () => Topology.KillAndRestartBrokerAsync(() =>
             // Orders are still accepted into the outbox: degraded, not unready (an orchestrator keeps the pod).
             ShopClient.EventuallyAsync(async () =>
             {
@@ -141,13 +138,11 @@ public sealed class NetworkFaults(FaultyOrderingOnItsOwnNetwork topology, ITestO
 
     [Fact]
     public Task cutting_ordering_off_the_broker_for_20_s_loses_nothing() =>
-        _run.RunAsync("ordering-broker-link-cut-20s", FaultScenarios<FaultyMonolith>.Orders, FaultScenarios<FaultyMonolith>.InFlight,
-            () => topology.CutAsync("broker"));
+        _run.RunAsync("ordering-broker-link-cut-20s", () => topology.CutAsync("broker"));
 
     [Fact]
     public Task cutting_ordering_off_the_database_for_20_s_loses_nothing() =>
-        _run.RunAsync("ordering-database-link-cut-20s", FaultScenarios<FaultyMonolith>.Orders, FaultScenarios<FaultyMonolith>.InFlight,
-            () => topology.CutAsync("database"));
+        _run.RunAsync("ordering-database-link-cut-20s", () => topology.CutAsync("database"));
 
     public void Dispose() => _run.Dispose();
 }

@@ -17,6 +17,11 @@ namespace Modular.Tests.EndToEnd.Faults;
 /// </summary>
 public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDisposable
 {
+    /// <summary>A few hundred orders, as many in flight as a busy shop front: sized to keep the suite ~5 minutes.</summary>
+    public const int Orders = 200;
+
+    public const int InFlight = 16;
+
     /// <summary>How long one order may take to be accepted, and all accepted ones to finish, after the fault.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(150);
 
@@ -47,7 +52,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
     /// Places <paramref name="orders"/> orders, <paramref name="inFlight"/> at a time; once a third are accepted,
     /// runs <paramref name="inject"/> (which returns when the fault is over) while the rest keep coming.
     /// </summary>
-    public async Task<Report> RunAsync(string fault, int orders, int inFlight, Func<Task> inject)
+    public async Task<Report> RunAsync(string fault, Func<Task> inject, int orders = Orders, int inFlight = InFlight)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         await _shop.SetSimulatorAsync();
