@@ -4,6 +4,7 @@ using JasperFx;
 using JasperFx.CodeGeneration;
 using Marten;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -61,8 +62,12 @@ public static class ModularHost
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             json.SerializerOptions.Converters.Add(new ControlCharacterRejectingStrings());
+            // A member the operation does not have is refused (400 naming it), not ignored: a typo such as "quantitiy"
+            // would otherwise be silently dropped. The OpenAPI document says additionalProperties: false (ADR 0011).
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
 
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>(); // before AddProblemDetails: ours is asked first
         services.AddProblemDetails(problem => problem.CustomizeProblemDetails = ProblemShapes.Customize);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddWolverineHttp();
@@ -105,6 +110,7 @@ public static class ModularHost
         var topology = app.Services.GetRequiredService<TopologyMap>();
         app.UseModularOpenApi(Title, topology);
         app.MapModularHealth();
+        app.MapProblemTypes();
         app.MapDeadLetters();
         app.MapPendingMessages();
         app.MapModuleMap(app.Services.GetRequiredService<AvailableModules>().All);

@@ -1,5 +1,8 @@
 namespace Modular.Tests.Integration;
 
-/// <summary>The RFC 7807 fields the tests read (plus <c>errors</c> of validation problems).</summary>
-public sealed record ProblemBody(string? Type, string? Title, int Status, string? Detail, Dictionary<string, string[]>? Errors);
-
+/// <summary>
+/// An RFC 9457 problem as the API writes it (docs/errors.md): <c>type</c> from the catalogue, <c>traceId</c> always,
+/// <c>errors</c> for field problems. Alba reads it with the app's own options, which refuse unknown members: a field
+/// the API adds shows up here first.
+/// </summary>
+public sealed record ProblemBody(string? Type, string? Title, int Status, string? Detail, Dictionary<string, string[]>? Errors, string? TraceId);

@@ -38,8 +38,6 @@ public sealed class FieldErrors
             {
                 Status = status,
                 Title = title,
-                Type = status == StatusCodes.Status400BadRequest
-                    ? "https://tools.ietf.org/html/rfc9110#section-15.5.1"
-                    : "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+                Type = ProblemTypes.ForStatus(status).Uri,
             };
 }

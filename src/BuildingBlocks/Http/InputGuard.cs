@@ -3,9 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
 
 namespace Modular.BuildingBlocks.Http;
 
@@ -16,7 +18,9 @@ namespace Modular.BuildingBlocks.Http;
 /// <item>a query or route value with a control character is a 400 naming the parameter
 /// (JSON string fields: <see cref="ControlCharacterRejectingStrings"/>);</item>
 /// <item>an id that is the empty GUID is a 404: no resource has it;</item>
-/// <item>an endpoint that reads a JSON body and is sent <c>null</c> is a 400.</item>
+/// <item>an endpoint that reads a JSON body and is sent none, or <c>null</c>, is a 400;</item>
+/// <item>a body that is not <c>application/json</c> (any letter case, UTF-8 only) is a 415;</item>
+/// <item>an API request whose <c>Accept</c> allows no JSON is a 406.</item>
 /// </list>
 /// </summary>
 internal static class InputGuard
@@ -24,7 +28,8 @@ internal static class InputGuard
     public static IApplicationBuilder UseInputGuard(this IApplicationBuilder app) =>
         app.Use(next => async context =>
         {
-            if (Refuse(context) is { } problem || (problem = await RefuseNullBodyAsync(context)) is not null)
+            if (RefuseUnacceptable(context) is { } problem || (problem = Refuse(context)) is not null
+                || (problem = RefuseMediaType(context)) is not null || (problem = await RefuseMissingBodyAsync(context)) is not null)
             {
                 context.Response.StatusCode = problem.Status!.Value;
                 await context.RequestServices.GetRequiredService<IProblemDetailsService>()
@@ -50,11 +55,57 @@ internal static class InputGuard
         return errors.IsEmpty ? null : errors.ToProblem();
     }
 
-    /// <summary>A JSON <c>null</c> where the endpoint reads a body: the endpoint would get no request at all.</summary>
-    private static async Task<ProblemDetails?> RefuseNullBodyAsync(HttpContext context)
+    /// <summary>The API speaks JSON only: an <c>Accept</c> that rules JSON out gets a 406 (itself in problem+json).</summary>
+    private static ProblemDetails? RefuseUnacceptable(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is not { RequestType: not null }
-            || context.Request.ContentLength is > 64) return null;
+        if (!context.Request.Path.StartsWithSegments("/api")) return null;
+        var accept = context.Request.Headers.Accept;
+        if (accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var ranges) || ranges.Count == 0) return null;
+        return ranges.Any(r => r.Quality is not 0 && AcceptsJson(r))
+            ? null
+            : new ProblemDetails { Status = StatusCodes.Status406NotAcceptable, Detail = "Accept application/json (or */*)." };
+    }
+
+    private static bool AcceptsJson(MediaTypeHeaderValue range) =>
+        range.MatchesAllTypes
+        || range.MediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase)
+        || range.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        || range.MediaType.Equals(ProblemJsonWriter.ContentType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A body must say it is JSON in UTF-8. Media types are case-insensitive (RFC 9110), so <c>APPLICATION/JSON</c> is
+    /// JSON: it is passed on spelled the way the endpoint's own check expects.
+    /// </summary>
+    private static ProblemDetails? RefuseMediaType(HttpContext context)
+    {
+        if (!ReadsBody(context) || !HasBody(context.Request)) return null;
+        if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
+            && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            && (!type.Charset.HasValue || type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
+        {
+            context.Request.ContentType = "application/json";
+            return null;
+        }
+
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status415UnsupportedMediaType,
+            Detail = "Send the body as application/json (UTF-8) and say so in Content-Type.",
+        };
+    }
+
+    private static bool ReadsBody(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { RequestType: not null };
+
+    /// <summary>Whether the request can carry a body at all (Kestrel knows from its framing; a test server may not say).</summary>
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength is not 0 && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false;
+
+    /// <summary>No body, or a JSON <c>null</c>, where the endpoint reads one: the endpoint would get no request at all.</summary>
+    private static async Task<ProblemDetails?> RefuseMissingBodyAsync(HttpContext context)
+    {
+        if (!ReadsBody(context) || context.Request.ContentLength is > 64) return null;
+        if (!HasBody(context.Request)) return new FieldErrors().Add("body", "A request body is required.").ToProblem();
 
         context.Request.EnableBuffering();
         var buffer = new byte[65];
@@ -62,8 +113,8 @@ internal static class InputGuard
         int chunk;
         while (read < buffer.Length && (chunk = await context.Request.Body.ReadAsync(buffer.AsMemory(read))) > 0) read += chunk;
         context.Request.Body.Position = 0;
-        return read < buffer.Length && Encoding.UTF8.GetString(buffer, 0, read).Trim() == "null"
-            ? new FieldErrors().Add("body", "A request body is required; null is not one.").ToProblem()
+        return read < buffer.Length && Encoding.UTF8.GetString(buffer, 0, read).Trim() is "null" or ""
+            ? new FieldErrors().Add("body", "A request body (a JSON object) is required.").ToProblem()
             : null;
     }
 

@@ -61,11 +61,11 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             Title = "The request body is not valid JSON for this operation.",
             Detail = json.Path is null ? null : $"Invalid value at '{json.Path}'.",
         },
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique => new ProblemDetails
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => new ProblemDetails
         {
             Status = StatusCodes.Status409Conflict,
             Title = "Conflict with existing data.",
-            Detail = $"A unique value is already taken ({unique.ConstraintName}).",
+            Detail = "A value that must be unique is already taken.",
         },
         var e when WriteConflicts.IsConflict(e) => new ProblemDetails
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Modular.BuildingBlocks.Http;
 
@@ -25,6 +26,13 @@ internal static partial class ProblemShapes
                 var path = JsonPath().Match(problem.Detail ?? "").Groups[1].Value;
                 problem.Extensions.Remove("lineNumber");
                 problem.Extensions.Remove("bytePositionInLine");
+                if (UnknownMember().Match(problem.Detail ?? "") is { Success: true } unknown)
+                {
+                    var member = unknown.Groups[1].Value;
+                    Reshape(problem, path.Length > 2 ? $"{path[2..]}.{member}" : member, "Not a member of this operation's body.", null);
+                    break;
+                }
+
                 Reshape(problem, path.Length > 2 ? path[2..] : null,
                     "Not a valid value here: check its type and format (text has no control characters).",
                     path.Length > 2 ? null : "The request body is not a JSON object of this operation's shape.");
@@ -42,6 +50,15 @@ internal static partial class ProblemShapes
                 break;
         }
 
+        // Every answer names its kind from the catalogue; a framework's default title ("Not Found") gets ours.
+        if (!ProblemTypes.IsOurs(problem.Type))
+        {
+            var kind = ProblemTypes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
+            if (string.IsNullOrEmpty(problem.Title) || problem.Title == ReasonPhrases.GetReasonPhrase(kind.Status))
+                problem.Title = kind.Title;
+            problem.Type = kind.Uri;
+        }
+
         if (problem.Detail?.Length > MaxDetailLength) problem.Detail = problem.Detail[..MaxDetailLength] + "…";
     }
 
@@ -54,6 +71,10 @@ internal static partial class ProblemShapes
         problem.Instance = null;
         problem.Extensions["errors"] = ((HttpValidationProblemDetails)shaped).Errors;
     }
+
+    /// <summary>System.Text.Json's message for a member the type does not have (UnmappedMemberHandling.Disallow).</summary>
+    [GeneratedRegex(@"^The JSON property '([A-Za-z0-9_$\-]{1,64})' could not be mapped")]
+    private static partial Regex UnknownMember();
 
     [GeneratedRegex(@"Path: (\$[^\s|]*)")]
     private static partial Regex JsonPath();

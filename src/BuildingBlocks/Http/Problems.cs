@@ -11,7 +11,7 @@ public static class Problems
         Status = StatusCodes.Status404NotFound,
         Title = $"{what} not found.",
         Detail = $"No {what.ToLowerInvariant()} has the id '{id}'.",
-        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        Type = ProblemTypes.NotFound.Uri,
     };
 
     public static ProblemDetails Conflict(string title, string detail) => new()
@@ -19,6 +19,6 @@ public static class Problems
         Status = StatusCodes.Status409Conflict,
         Title = title,
         Detail = detail,
-        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        Type = ProblemTypes.Conflict.Uri,
     };
 }

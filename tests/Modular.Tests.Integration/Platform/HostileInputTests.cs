@@ -117,11 +117,130 @@ public sealed class HostileInputTests(ModularApp app)
         Assert.True(text.Length < 4_000, $"a {text.Length}-character answer");
     }
 
+    [Theory]
+    [InlineData("application/xml")]
+    [InlineData("text/html")]
+    [InlineData("application/json;q=0")]
+    public async Task an_accept_header_without_json_is_a_406_in_problem_json(string accept)
+    {
+        var (problem, _) = await ProblemAsync(x =>
+        {
+            x.Get.Url(Products);
+            x.WithRequestHeader("Accept", accept);
+        }, 406);
+
+        Assert.Equal("/problems/not-acceptable", problem.Type);
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("APPLICATION/JSON")]
+    [InlineData("Application/Json; charset=UTF-8")]
+    public async Task json_in_any_letter_case_is_json(string contentType)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new { sku = $"CASE-{Guid.NewGuid():N}"[..20], name = "Cased", price = new { amount = 1, currency = "EUR" } }, Json);
+
+        await app.Host.Scenario(x =>
+        {
+            x.Post.Url(Products);
+            x.WithRequestHeader("Accept", "text/html, application/json;q=0.5");
+            x.ConfigureHttpContext(context => SetBody(context, body, contentType));
+            x.StatusCodeShouldBe(201);
+        });
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("text/plain")]
+    [InlineData("application/json; charset=latin1")]
+    [InlineData("application/xml")]
+    public async Task a_body_not_declared_as_utf8_json_is_a_415_and_writes_nothing(string? contentType)
+    {
+        var before = await CountProductsAsync();
+        var body = """{"sku":"MEDIA-1","name":"n","price":{"amount":1,"currency":"EUR"}}"""u8.ToArray();
+
+        var (problem, _) = await ProblemAsync(x =>
+        {
+            x.Post.Url(Products);
+            x.ConfigureHttpContext(context => SetBody(context, body, contentType));
+        }, 415);
+
+        Assert.Equal("/problems/unsupported-media-type", problem.Type);
+        Assert.Equal(before, await CountProductsAsync());
+    }
+
+    [Fact]
+    public async Task an_empty_body_is_a_400_naming_the_body()
+    {
+        var (problem, _) = await ProblemAsync(x =>
+        {
+            x.Post.Url(Products);
+            x.ConfigureHttpContext(context => SetBody(context, [], "application/json"));
+        }, 400);
+
+        Assert.Equal(["body"], problem.Errors!.Keys);
+    }
+
+    [Theory]
+    [InlineData("""{"sku":"UNK-1","name":"n","price":{"amount":1,"currency":"EUR"},"__proto__":{}}""", "__proto__")]
+    [InlineData("""{"sku":"UNK-1","name":"n","price":{"amount":1,"currency":"EUR","rate":2}}""", "rate")]
+    [InlineData("""{"sku":"UNK-1","name":"n","prize":{"amount":1,"currency":"EUR"}}""", "prize")]
+    public async Task a_member_the_operation_does_not_have_is_a_400_naming_it_and_writes_nothing(string json, string member)
+    {
+        var before = await CountProductsAsync();
+
+        var (problem, text) = await ProblemAsync(x =>
+        {
+            x.Post.Url(Products);
+            x.ConfigureHttpContext(context => SetBody(context, System.Text.Encoding.UTF8.GetBytes(json), "application/json"));
+        }, 400);
+
+        Assert.Equal([member], problem.Errors!.Keys);
+        Assert.Equal(before, await CountProductsAsync());
+        AssertNoInternals(text);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/nowhere", 404, "/problems/not-found")]
+    [InlineData("DELETE", Products, 405, "/problems/method-not-allowed")]
+    [InlineData("GET", "/api/catalog/products/not-a-guid", 404, "/problems/not-found")]
+    [InlineData("GET", "/api/catalog/products?page=x", 400, "/problems/invalid-request")]
+    public async Task framework_answers_carry_the_catalogue_type_and_a_trace_id(string method, string url, int status, string type)
+    {
+        var (problem, _) = await ProblemAsync(x => x.ConfigureHttpContext(context => context.Request.Method = method), status, url);
+
+        Assert.Equal(type, problem.Type);
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", problem.TraceId);
+    }
+
+    [Fact]
+    public async Task every_type_uri_resolves_to_its_description()
+    {
+        foreach (var type in Modular.BuildingBlocks.Http.ProblemTypes.All)
+        {
+            var result = await app.Host.Scenario(x =>
+            {
+                x.Get.Url(type.Uri);
+                x.ContentTypeShouldBe("text/plain; charset=utf-8");
+            });
+            Assert.StartsWith($"{type.Title} ({type.Status})", await result.ReadAsTextAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    private static void SetBody(Microsoft.AspNetCore.Http.HttpContext context, byte[] body, string? contentType)
+    {
+        context.Request.ContentType = contentType;
+        context.Request.Body = new MemoryStream(body);
+        context.Request.ContentLength = body.Length;
+    }
+
     /// <summary>Sends the request; checks status and media type; returns the problem and its raw text.</summary>
-    private async Task<(ProblemBody Problem, string Text)> ProblemAsync(Action<Scenario> request, int status)
+    private async Task<(ProblemBody Problem, string Text)> ProblemAsync(Action<Scenario> request, int status, string? url = null)
     {
         var result = await app.Host.Scenario(x =>
         {
+            if (url is not null) x.Get.Url(url);
             request(x);
             x.StatusCodeShouldBe(status);
             x.ContentTypeShouldBe("application/problem+json");
