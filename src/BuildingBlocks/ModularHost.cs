@@ -65,6 +65,9 @@ public static class ModularHost
             // A member the operation does not have is refused (400 naming it), not ignored: a typo such as "quantitiy"
             // would otherwise be silently dropped. The OpenAPI document says additionalProperties: false (ADR 0011).
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // A member the record's constructor needs (one without a default value) must be sent: what the document
+            // marks required is what the server requires, from one source, the C# signature.
+            json.SerializerOptions.RespectRequiredConstructorParameters = true;
         });
 
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>(); // before AddProblemDetails: ours is asked first

@@ -49,9 +49,17 @@ public class ModularApp : IAsyncLifetime
             {
                 services.ConfigureWolverine(opts => opts.Discovery.IncludeAssembly(typeof(ModularApp).Assembly));
                 services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+                services.AddSingleton<IStartupFilter>(new ContractCheck(() => Contract));
             });
         });
+
+        // From here on every answer a test receives is checked against the OpenAPI document (ContractCheck).
+        using var client = Host.Server.CreateClient();
+        Contract = new OpenApiConformance(await client.GetStringAsync("/swagger/v1/swagger.json"));
     }
+
+    /// <summary>This host's OpenAPI document, checking every API response (null until the host served it).</summary>
+    public OpenApiConformance? Contract { get; private set; }
 
     public async Task ResetAsync()
     {

@@ -5,4 +5,5 @@ namespace Modular.Tests.Integration;
 /// <c>errors</c> for field problems. Alba reads it with the app's own options, which refuse unknown members: a field
 /// the API adds shows up here first.
 /// </summary>
-public sealed record ProblemBody(string? Type, string? Title, int Status, string? Detail, Dictionary<string, string[]>? Errors, string? TraceId);
+public sealed record ProblemBody(
+    string? Type, string? Title, int Status, string? Detail = null, Dictionary<string, string[]>? Errors = null, string? TraceId = null);

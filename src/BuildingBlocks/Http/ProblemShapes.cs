@@ -26,6 +26,15 @@ internal static partial class ProblemShapes
                 var path = JsonPath().Match(problem.Detail ?? "").Groups[1].Value;
                 problem.Extensions.Remove("lineNumber");
                 problem.Extensions.Remove("bytePositionInLine");
+                if (MissingMembers().Match(problem.Detail ?? "") is { Success: true } missing)
+                {
+                    var shaped = new FieldErrors();
+                    foreach (Match member in QuotedName().Matches(missing.Groups[1].Value))
+                        shaped.Add(path.Length > 2 ? $"{path[2..]}.{member.Groups[1].Value}" : member.Groups[1].Value, "Required.");
+                    Reshape(problem, shaped, null);
+                    break;
+                }
+
                 if (UnknownMember().Match(problem.Detail ?? "") is { Success: true } unknown)
                 {
                     var member = unknown.Groups[1].Value;
@@ -62,15 +71,26 @@ internal static partial class ProblemShapes
         if (problem.Detail?.Length > MaxDetailLength) problem.Detail = problem.Detail[..MaxDetailLength] + "…";
     }
 
-    private static void Reshape(ProblemDetails problem, string? field, string message, string? detail)
+    private static void Reshape(ProblemDetails problem, string? field, string message, string? detail) =>
+        Reshape(problem, new FieldErrors().Add(field ?? "body", message), detail);
+
+    private static void Reshape(ProblemDetails problem, FieldErrors errors, string? detail)
     {
-        var shaped = new FieldErrors().Add(field ?? "body", message).ToProblem();
+        if (errors.IsEmpty) errors.Add("body", "Not a valid body for this operation.");
+        var shaped = errors.ToProblem();
         problem.Type = shaped.Type;
         problem.Title = shaped.Title;
         problem.Detail = detail;
         problem.Instance = null;
         problem.Extensions["errors"] = ((HttpValidationProblemDetails)shaped).Errors;
     }
+
+    /// <summary>System.Text.Json's message for constructor parameters absent from the body (RespectRequiredConstructorParameters).</summary>
+    [GeneratedRegex(@"was missing required properties including: (.{1,2000})")]
+    private static partial Regex MissingMembers();
+
+    [GeneratedRegex(@"'([A-Za-z0-9_$\-]{1,64})'")]
+    private static partial Regex QuotedName();
 
     /// <summary>System.Text.Json's message for a member the type does not have (UnmappedMemberHandling.Disallow).</summary>
     [GeneratedRegex(@"^The JSON property '([A-Za-z0-9_$\-]{1,64})' could not be mapped")]

@@ -3,15 +3,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Modular.BuildingBlocks.Gateway;
 using Modular.BuildingBlocks.Topology;
-using Swashbuckle.AspNetCore.SwaggerGen;
-using Wolverine.Http;
 
 namespace Modular.BuildingBlocks.OpenApi;
 
 /// <summary>
 /// One OpenAPI document per deployment at /swagger/v1/swagger.json, operations grouped by module tag. A gateway's
 /// Swagger UI also lists each remote deployment's document, fetched through the gateway (<c>/openapi/&lt;deployment&gt;.json</c>),
-/// so "Try it out" calls the same client-facing URLs.
+/// so "Try it out" calls the same client-facing URLs. The document says what the server does (docs/errors.md,
+/// ADR 0012): limits and required members from the same attributes and constants the use cases check
+/// (<see cref="DocumentedRules"/>), every status an operation can answer with the one problem schema
+/// (<see cref="ProblemResponses"/>), and request examples that succeed as they stand (<see cref="RequestExamples"/>).
+/// Tests validate every response the suites receive against it.
 /// </summary>
 internal static class OpenApiSetup
 {
@@ -27,9 +29,16 @@ internal static class OpenApiSetup
             {
                 Title = title,
                 Version = DocumentName,
-                Description = "Each tag is one module; its routes start with /api/<module>.",
+                Description = "Each tag is one module; its routes start with /api/<module>. Errors are application/problem+json " +
+                              "with a `type` from the catalogue at /problems/<kind> (docs/errors.md). Bodies refuse members " +
+                              "they do not list.",
             });
-            options.OperationFilter<WolverineOperationIdFilter>();
+            // Relative: the document is right whichever address serves it (a deployment, or the gateway in front of it).
+            options.AddServer(new OpenApiServer { Url = "/", Description = "The address this document was served from." });
+            options.OperationFilter<DocumentedRules>();
+            options.OperationFilter<ProblemResponses>();
+            options.SchemaFilter<RequestExamples>();
+            options.DocumentFilter<ProblemResponses>();
             // Money is decimal on the wire: say so, so generated clients do not round through double.
             options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
             options.SupportNonNullableReferenceTypes();
@@ -48,17 +57,5 @@ internal static class OpenApiSetup
                 ui.SwaggerEndpoint(GatewayRoutes.DocumentPath(remote), $"{title}: {remote.Name} ({string.Join(", ", remote.Modules.Select(m => m.Name))})");
             ui.DocumentTitle = title;
         });
-    }
-
-    /// <summary>Swashbuckle does not read Wolverine's operation ids by itself.</summary>
-    private sealed class WolverineOperationIdFilter : IOperationFilter
-    {
-        public void Apply(OpenApiOperation operation, OperationFilterContext context)
-        {
-            if (context.ApiDescription.ActionDescriptor is not WolverineActionDescriptor { Chain: { } chain }) return;
-            operation.OperationId = chain.OperationId;
-            operation.Summary = chain.EndpointSummary;
-            operation.Description = chain.EndpointDescription;
-        }
     }
 }

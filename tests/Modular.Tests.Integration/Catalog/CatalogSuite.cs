@@ -23,7 +23,7 @@ public abstract class CatalogTest(ModularApp app) : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     protected static AddProduct AValidProduct(string sku = "WID-1", string name = "Widget", decimal amount = 19.99m,
-        string currency = "EUR") => new(sku, name, "A fine widget", new Money(amount, currency));
+        string currency = "EUR") => new(sku, name, new Money(amount, currency), "A fine widget");
 
     protected async Task<Guid> AddAsync(AddProduct product)
     {

@@ -45,7 +45,7 @@ public abstract class OrderingTest(ModularApp app) : IAsyncLifetime
         {
             var result = await Host.Scenario(x =>
             {
-                x.Post.Json(new AddProduct(sku, $"Product {sku}", null, new Money(price, currency))).ToUrl("/api/catalog/products");
+                x.Post.Json(new AddProduct(sku, $"Product {sku}", new Money(price, currency))).ToUrl("/api/catalog/products");
                 x.StatusCodeShouldBe(201);
             });
             id = (await result.ReadAsJsonAsync<ProductAdded>())!.Id;

@@ -31,7 +31,7 @@ public sealed class ModuleDatabaseTests(HostWithCatalogDatabase app) : IClassFix
     {
         var tracked = await app.TrackAsync(() => app.Host.Scenario(x =>
         {
-            x.Post.Json(new AddProduct("OWN-1", "Own database", null, new Money(5m, "EUR"))).ToUrl("/api/catalog/products");
+            x.Post.Json(new AddProduct("OWN-1", "Own database", new Money(5m, "EUR"))).ToUrl("/api/catalog/products");
             x.StatusCodeShouldBe(201);
         }));
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,15 @@ using Wolverine.Marten;
 namespace Modular.Modules.Catalog;
 
 /// <summary>Add a product. The SKU is unique across the catalog (case-insensitive).</summary>
-public sealed record AddProduct(string Sku, string Name, string? Description, Money Price);
+public sealed record AddProduct(
+    [property: StringLength(ProductRules.MaxSkuLength, MinimumLength = 1), RegularExpression(ProductRules.SkuPattern)] string Sku,
+    [property: StringLength(ProductRules.MaxNameLength, MinimumLength = 1), RegularExpression(ProductRules.NotBlank)] string Name,
+    Money Price,
+    [property: StringLength(ProductRules.MaxDescriptionLength)] string? Description = null)
+{
+    /// <summary>The body Swagger UI offers: it succeeds as it stands (once; the SKU is then taken).</summary>
+    public static AddProduct Example { get; } = new("CUP-1", "Espresso cup", new Money(12.50m, "EUR"), "Porcelain, 90 ml.");
+}
 
 /// <summary>201 with the new product's id; its URL is in <c>Location</c>.</summary>
 public sealed record ProductAdded(Guid Id, string Url) : CreationResponse(Url);

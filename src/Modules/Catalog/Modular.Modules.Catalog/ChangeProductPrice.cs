@@ -9,7 +9,10 @@ using Wolverine.Marten;
 namespace Modular.Modules.Catalog;
 
 /// <summary>Set a new price. Orders already placed keep the price they were placed at.</summary>
-public sealed record ChangeProductPrice(Money Price);
+public sealed record ChangeProductPrice(Money Price)
+{
+    public static ChangeProductPrice Example { get; } = new(new Money(14.90m, "EUR"));
+}
 
 public static class ChangeProductPriceEndpoint
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
@@ -23,7 +24,8 @@ public static class ListProductsEndpoint
     /// <param name="page">1-based page number (default 1).</param>
     /// <param name="pageSize">Products per page, 1 to 100 (default 20).</param>
     [WolverineGet("/api/catalog/products")]
-    public static async Task<ProductPage> Get(string? name, ProductStatus? status, int? page, int? pageSize,
+    public static async Task<ProductPage> Get([StringLength(MaxNameFilterLength)] string? name, ProductStatus? status,
+        [Range(1, int.MaxValue)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize,
         IQuerySession session, CancellationToken ct)
     {
         var result = await Paging.PageAsync(() => Filter(session, name, status), q => q.OrderBy(p => p.Name).ThenBy(p => p.Sku),

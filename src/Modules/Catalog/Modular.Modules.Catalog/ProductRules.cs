@@ -10,7 +10,13 @@ internal static partial class ProductRules
     public const int MaxSkuLength = 32;
     public const int MaxNameLength = 200;
     public const int MaxDescriptionLength = 4000;
-    public const decimal MaxPrice = 1_000_000m;
+    public const decimal MaxPrice = Money.MaxAmount;
+
+    /// <summary>Text that is not only white space.</summary>
+    public const string NotBlank = @"\S";
+
+    /// <summary>What a SKU looks like as sent (it is trimmed and compared upper-case).</summary>
+    public const string SkuPattern = "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$";
 
     /// <summary>SKUs compare upper-case: "ab-1" and "AB-1" are the same product.</summary>
     public static string NormalizeSku(string? sku) => (sku ?? "").Trim().ToUpperInvariant();
@@ -22,7 +28,7 @@ internal static partial class ProductRules
         var normalized = NormalizeSku(sku);
         if (normalized.Length == 0) return errors.Add("sku", "A SKU is required.");
         if (normalized.Length > MaxSkuLength) return errors.Add("sku", $"A SKU has at most {MaxSkuLength} characters.");
-        return errors.When(!SkuPattern().IsMatch(normalized), "sku", "A SKU holds letters, digits and inner hyphens only.");
+        return errors.When(!SkuFormat().IsMatch(normalized), "sku", "A SKU holds letters, digits and inner hyphens only.");
     }
 
     public static FieldErrors CheckName(this FieldErrors errors, string? name)
@@ -53,6 +59,6 @@ internal static partial class ProductRules
         return errors;
     }
 
-    [GeneratedRegex("^[A-Z0-9]+(-[A-Z0-9]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex SkuPattern();
+    [GeneratedRegex(SkuPattern, RegexOptions.CultureInvariant)]
+    private static partial Regex SkuFormat();
 }

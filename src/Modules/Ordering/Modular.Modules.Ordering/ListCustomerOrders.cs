@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
@@ -20,7 +21,8 @@ public static class ListCustomerOrdersEndpoint
     /// <param name="page">1-based page number (default 1).</param>
     /// <param name="pageSize">Orders per page, 1 to 100 (default 20).</param>
     [WolverineGet("/api/ordering/orders")]
-    public static async Task<OrderPage> Get(string customerId, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
+    public static async Task<OrderPage> Get(string customerId, [Range(1, int.MaxValue)] int? page,
+        [Range(1, Paging.MaxPageSize)] int? pageSize, IQuerySession session, CancellationToken ct)
     {
         var customer = customerId.Trim();
         var result = await Paging.PageAsync(() => session.Query<Order>().Where(o => o.CustomerId == customer),

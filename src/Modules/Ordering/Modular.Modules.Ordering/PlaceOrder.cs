@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -15,9 +16,19 @@ namespace Modular.Modules.Ordering;
 /// Place an order. <paramref name="IdempotencyKey"/> makes retries safe: the same key and body return the
 /// same order; the same key with another body is refused.
 /// </summary>
-public sealed record PlaceOrder(string CustomerId, IReadOnlyList<PlaceOrderLine> Lines, string IdempotencyKey);
+public sealed record PlaceOrder(
+    [property: StringLength(PlaceOrderEndpoint.MaxCustomerIdLength, MinimumLength = 1), RegularExpression(@"\S")] string CustomerId,
+    [property: Length(1, PlaceOrderEndpoint.MaxLines)] IReadOnlyList<PlaceOrderLine> Lines,
+    [property: StringLength(PlaceOrderEndpoint.MaxKeyLength, MinimumLength = 1), RegularExpression(@"\S")] string IdempotencyKey)
+{
+    /// <summary>The body Swagger UI offers: put the id of a product you added in <c>productId</c>.</summary>
+    public static PlaceOrder Example { get; } = new("alice", [PlaceOrderLine.Example], "alice-order-1");
+}
 
-public sealed record PlaceOrderLine(Guid ProductId, int Quantity);
+public sealed record PlaceOrderLine(Guid ProductId, [property: Range(1, PlaceOrderEndpoint.MaxQuantity)] int Quantity)
+{
+    public static PlaceOrderLine Example { get; } = new(new Guid("01936b2e-0000-7000-8000-000000000001"), 2);
+}
 
 /// <summary>201 with the order's id; its URL is in <c>Location</c>. Payment follows asynchronously.</summary>
 public sealed record OrderAccepted(Guid Id, string Url, OrderStatus Status) : CreationResponse(Url);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
 using Wolverine.Http;
@@ -6,13 +8,20 @@ namespace Modular.Modules.Payments;
 
 /// <summary>The simulated provider's rules, readable and changeable at run time (demos, tests, failure drills).</summary>
 public sealed record SimulatorRules(
-    string DeclineCustomersStartingWith,
-    decimal DeclineAmountsAbove,
-    string FlakyCustomersStartingWith,
-    int FlakyFailures,
+    [property: MinLength(1)] string DeclineCustomersStartingWith,
+    [property: Range(typeof(decimal), "0", SimulatorRules.MaxDeclineAmountText, MinimumIsExclusive = true)] decimal DeclineAmountsAbove,
+    [property: MinLength(1)] string FlakyCustomersStartingWith,
+    [property: Range(0, SimulatorRules.MaxFlakyFailures)] int FlakyFailures,
     bool MerchantMisconfigured,
-    int LatencyMilliseconds)
+    [property: Range(0, SimulatorRules.MaxLatencyMilliseconds)] int LatencyMilliseconds)
 {
+    public const string MaxDeclineAmountText = "1000000000";
+    public const int MaxFlakyFailures = 10;
+    public const int MaxLatencyMilliseconds = 10_000;
+
+    /// <summary>The body Swagger UI offers: the simulator's defaults.</summary>
+    public static SimulatorRules Example => From(new SimulatorSettings());
+
     public static SimulatorRules From(SimulatorSettings s) => new(s.DeclineCustomersStartingWith, s.DeclineAmountsAbove,
         s.FlakyCustomersStartingWith, s.FlakyFailures, s.MerchantMisconfigured, s.LatencyMilliseconds);
 }
@@ -28,9 +37,12 @@ public static class ChangeSimulatorRulesEndpoint
     public static ProblemDetails Validate(SimulatorRules rules) => new FieldErrors()
         .When(string.IsNullOrEmpty(rules.DeclineCustomersStartingWith), "declineCustomersStartingWith", "A prefix is required.")
         .When(string.IsNullOrEmpty(rules.FlakyCustomersStartingWith), "flakyCustomersStartingWith", "A prefix is required.")
-        .When(rules.DeclineAmountsAbove <= 0, "declineAmountsAbove", "The limit is greater than zero.")
-        .When(rules.FlakyFailures is < 0 or > 10, "flakyFailures", "Between 0 and 10 failures.")
-        .When(rules.LatencyMilliseconds is < 0 or > 10_000, "latencyMilliseconds", "Between 0 and 10000 ms.")
+        .When(rules.DeclineAmountsAbove <= 0 || rules.DeclineAmountsAbove > decimal.Parse(SimulatorRules.MaxDeclineAmountText, CultureInfo.InvariantCulture),
+            "declineAmountsAbove", $"The limit is greater than zero and at most {SimulatorRules.MaxDeclineAmountText}.")
+        .When(rules.FlakyFailures is < 0 or > SimulatorRules.MaxFlakyFailures, "flakyFailures",
+            $"Between 0 and {SimulatorRules.MaxFlakyFailures} failures.")
+        .When(rules.LatencyMilliseconds is < 0 or > SimulatorRules.MaxLatencyMilliseconds, "latencyMilliseconds",
+            $"Between 0 and {SimulatorRules.MaxLatencyMilliseconds} ms.")
         .ToProblem();
 
     [WolverinePut("/api/payments/simulator")]

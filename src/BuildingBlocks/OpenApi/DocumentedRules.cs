@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+using Wolverine.Http;
+
+namespace Modular.BuildingBlocks.OpenApi;
+
+/// <summary>
+/// Names, ids and query parameters of Wolverine endpoints as their methods declare them: Swashbuckle reads neither
+/// Wolverine's operation ids nor the C# signature of its query parameters. A query parameter of a non-nullable
+/// reference type is required (the endpoint refuses its absence), and <c>[Range]</c>/<c>[StringLength]</c> on it
+/// become the schema's limits. Bodies get theirs from the same attributes on the request records (Swashbuckle).
+/// </summary>
+internal sealed class DocumentedRules : IOperationFilter
+{
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (context.ApiDescription.ActionDescriptor is not WolverineActionDescriptor { Chain: { } chain }) return;
+        operation.OperationId = chain.OperationId;
+        operation.Summary = chain.EndpointSummary;
+        operation.Description = chain.EndpointDescription;
+
+        var parameters = chain.Method.Method.GetParameters();
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.In != ParameterLocation.Query) continue;
+            var declared = parameters.FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase));
+            if (declared is null) continue;
+            if (!declared.ParameterType.IsValueType && Nullability.Create(declared).ReadState == NullabilityState.NotNull)
+                parameter.Required = true;
+            if (parameter.Schema is OpenApiSchema schema) Limit(schema, declared);
+        }
+    }
+
+    private static void Limit(OpenApiSchema schema, ParameterInfo parameter)
+    {
+        if (parameter.GetCustomAttribute<RangeAttribute>() is { } range)
+        {
+            schema.Minimum = Convert.ToString(range.Minimum, CultureInfo.InvariantCulture);
+            schema.Maximum = Convert.ToString(range.Maximum, CultureInfo.InvariantCulture);
+        }
+
+        if (parameter.GetCustomAttribute<StringLengthAttribute>() is { } length)
+        {
+            schema.MaxLength = length.MaximumLength;
+            if (length.MinimumLength > 0) schema.MinLength = length.MinimumLength;
+        }
+    }
+}
