@@ -21,7 +21,7 @@ public sealed class ErrorCatalogueTests
     public void each_status_has_one_kind_and_unknown_statuses_fall_back_by_class()
     {
         Assert.Equal(ProblemTypes.All.Count, ProblemTypes.All.Select(t => t.Status).Distinct().Count());
-        Assert.Equal(ProblemTypes.Unexpected, ProblemTypes.ForStatus(502));
+        Assert.Equal(ProblemTypes.Unexpected, ProblemTypes.ForStatus(501));
         Assert.Equal(ProblemTypes.InvalidRequest, ProblemTypes.ForStatus(418));
         Assert.Equal(ProblemTypes.Unavailable, ProblemTypes.ForStatus(503));
     }

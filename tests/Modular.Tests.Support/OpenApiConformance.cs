@@ -139,3 +139,48 @@ public sealed partial class OpenApiConformance
 }
 
 public sealed class OpenApiViolationException(string message) : Exception(message);
+
+/// <summary>
+/// An HttpClient handler that holds every /api answer to the OpenAPI documents of the deployments behind a base
+/// address: the base's own, and each remote deployment's as its gateway serves it (<c>/openapi/&lt;name&gt;.json</c>).
+/// The documents are fetched on the first API call; an answer that breaks them throws <see cref="OpenApiViolationException"/>.
+/// </summary>
+public sealed class OpenApiCheckingHandler(Func<Uri, IReadOnlyList<string>> documentPaths) : DelegatingHandler(new HttpClientHandler())
+{
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly Dictionary<string, OpenApiConformance> _contracts = new(StringComparer.Ordinal);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        var uri = request.RequestUri!;
+        if (!uri.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal)) return response;
+
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var contract = await ContractForAsync(new Uri(uri.GetLeftPart(UriPartial.Authority)), cancellationToken);
+        contract.Check(request.Method.Method, uri.AbsolutePath, (int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), body);
+        return response;
+    }
+
+    private async Task<OpenApiConformance> ContractForAsync(Uri origin, CancellationToken cancellationToken)
+    {
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (_contracts.TryGetValue(origin.AbsoluteUri, out var known)) return known;
+            var documents = new List<string>();
+            foreach (var path in documentPaths(origin))
+            {
+                using var document = await base.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(origin, path)), cancellationToken);
+                documents.Add(await document.EnsureSuccessStatusCode().Content.ReadAsStringAsync(cancellationToken));
+            }
+
+            return _contracts[origin.AbsoluteUri] = new OpenApiConformance([.. documents]);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+}

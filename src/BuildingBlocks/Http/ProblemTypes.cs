@@ -51,13 +51,19 @@ public static class ProblemTypes
     public static readonly ProblemType Unexpected = new("unexpected", StatusCodes.Status500InternalServerError,
         "An unexpected error occurred.", "A defect on the server's side. The answer says nothing more; the log has the details under the answer's `traceId`.");
 
+    public static readonly ProblemType BadGateway = new("bad-gateway", StatusCodes.Status502BadGateway,
+        "The deployment behind the gateway did not answer.", "Only from a gateway: the deployment that serves this path broke the connection or could not be reached. A write may or may not have happened: send it again (with the same idempotency key for orders).");
+
     public static readonly ProblemType Unavailable = new("unavailable", StatusCodes.Status503ServiceUnavailable,
-        "The service is temporarily unavailable.", "A dependency (the database, the broker) is restarting or out of reach. Nothing is wrong with the request: send it again after `Retry-After` seconds (with the same idempotency key for orders).");
+        "The service is temporarily unavailable.", "A dependency (the database, the broker, every instance of the deployment behind a gateway) is restarting or out of reach. Nothing is wrong with the request: send it again after `Retry-After` seconds, where given (with the same idempotency key for orders).");
+
+    public static readonly ProblemType GatewayTimeout = new("gateway-timeout", StatusCodes.Status504GatewayTimeout,
+        "The deployment behind the gateway did not answer in time.", "Only from a gateway. As for bad-gateway: the write may have happened; send the same request again.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         InvalidRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, PayloadTooLarge,
-        UnsupportedMediaType, Unprocessable, Unexpected, Unavailable,
+        UnsupportedMediaType, Unprocessable, Unexpected, BadGateway, Unavailable, GatewayTimeout,
     ];
 
     /// <summary>The kind an answer of <paramref name="status"/> has when nothing more specific was said.</summary>

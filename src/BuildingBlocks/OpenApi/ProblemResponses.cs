@@ -9,7 +9,7 @@ namespace Modular.BuildingBlocks.OpenApi;
 /// <summary>
 /// Every status an operation can answer, as the rules before and around the use case produce them (docs/errors.md):
 /// 400 where there is a body or a parameter to get wrong, 404 where the path holds an id, 415 where there is a body,
-/// 406/500/503 everywhere; and none it cannot (a 404 on a list). Every error is <c>application/problem+json</c> with
+/// 406/500/502/503/504 everywhere; and none it cannot (a 404 on a list). Every error is <c>application/problem+json</c> with
 /// the one <c>ProblemDetails</c> schema, which describes exactly the members the server writes.
 /// </summary>
 internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
@@ -29,6 +29,9 @@ internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
         Declare(operation, StatusCodes.Status415UnsupportedMediaType, hasBody);
         Declare(operation, StatusCodes.Status500InternalServerError, true);
         Declare(operation, StatusCodes.Status503ServiceUnavailable, true);
+        // A gateway may stand in front of any deployment (the document cannot know): its hop failures are declared too.
+        Declare(operation, StatusCodes.Status502BadGateway, true);
+        Declare(operation, StatusCodes.Status504GatewayTimeout, true);
 
         var problem = new OpenApiSchemaReference(SchemaName, context.Document);
         foreach (var (status, response) in operation.Responses.ToList())

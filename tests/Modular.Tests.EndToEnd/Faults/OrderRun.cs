@@ -29,7 +29,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly string[] Internals = ["Exception", "Npgsql", "   at ", "SQL", "RabbitMQ.Client"];
     private readonly ShopClient _shop = new(topology);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) }; // the gateway answers 504 after 30 s
+    private readonly HttpClient _http = new(topology.OpenApiChecking()) { Timeout = TimeSpan.FromSeconds(60) }; // the gateway answers 504 after 30 s
     private readonly ConcurrentDictionary<string, Guid> _accepted = new(); // customer -> order
     private readonly ConcurrentQueue<string> _unexpected = new();
     private int _resent;

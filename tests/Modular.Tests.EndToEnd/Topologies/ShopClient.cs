@@ -14,7 +14,8 @@ public sealed class ShopClient(Topology topology) : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     // Generous: a deployment's first call of an endpoint compiles its handler (dynamic code), slow on a loaded machine.
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    // Every answer is also held to the OpenAPI documents of the deployments behind the gateway.
+    private readonly HttpClient _http = new(topology.OpenApiChecking()) { Timeout = TimeSpan.FromSeconds(60) };
 
     public sealed record Order(Guid Id, string Status, decimal Total, string? CancellationReason, bool Refunded, List<Line> Lines);
     public sealed record Line(Guid ProductId, int Quantity, decimal UnitPrice);

@@ -60,6 +60,15 @@ public abstract class Topology : IAsyncLifetime
     /// <summary>The deployments the gateway forwards to.</summary>
     public IEnumerable<string> RemoteDeployments => Deployments.Keys.Where(d => d != GatewayDeployment);
 
+    /// <summary>
+    /// A handler that checks every /api answer against the OpenAPI documents: at the gateway, its own and each remote
+    /// deployment's (as the gateway serves them); at one instance, that instance's.
+    /// </summary>
+    public OpenApiCheckingHandler OpenApiChecking() => new(origin =>
+        origin == new Uri(GatewayUrl.GetLeftPart(UriPartial.Authority))
+            ? ["/swagger/v1/swagger.json", .. RemoteDeployments.Select(d => $"/openapi/{d.ToLowerInvariant()}.json")]
+            : ["/swagger/v1/swagger.json"]);
+
     public string DeploymentOf(string module) =>
         Deployments.Single(d => d.Value.Contains(module, StringComparer.OrdinalIgnoreCase)).Key;
 
