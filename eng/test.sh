@@ -26,9 +26,15 @@ echo "== build"
 dotnet build Modular.sln -nologo -v q -warnaserror || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 echo "== servers"
-# The network fault tests put a deployment in a network namespace of its own (iproute2, as root).
-if ! command -v ip >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+# The network fault tests put a deployment in a network namespace of its own (iproute2, as root); the browser tests
+# drive Debian's Chromium (Playwright's own browser download is not used).
+missing=()
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+[[ -x ${MODULAR_CHROMIUM:-/usr/bin/chromium} ]] || missing+=(chromium)
+if (( ${#missing[@]} )) && [[ $(id -u) -eq 0 ]]; then
+  echo "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 MODULAR_TEST_POSTGRES=$(eng/postgres.sh start "$pgdir" --fast) || { echo "0 passed, 1 failed"; exit 1; }
 export MODULAR_TEST_POSTGRES

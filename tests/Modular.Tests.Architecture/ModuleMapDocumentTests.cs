@@ -28,3 +28,37 @@ public sealed class ModuleMapDocumentTests
         Assert.Contains("ordering -.->|\"OrderCancelledEvent, PaymentRequestedEvent<br/><i>over RabbitMQ</i>\"| payments", extracted, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The README's module table says what the code does: the events each module publishes and handles.</summary>
+public sealed class ReadmeModuleTableTests
+{
+    [Fact]
+    public void each_modules_row_lists_the_events_of_its_contracts_and_the_other_modules_events_its_handlers_take()
+    {
+        var readme = File.ReadAllLines(Path.Combine(Tool.RepositoryRoot(), "README.md"));
+        var start = Array.IndexOf(readme, "## The modules");
+        var rows = readme.Skip(start).TakeWhile(line => !line.StartsWith("## Layout", StringComparison.Ordinal))
+            .Where(line => line.StartsWith("| ", StringComparison.Ordinal) && !line.StartsWith("| module", StringComparison.Ordinal))
+            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .ToDictionary(cells => cells[1], cells => (Publishes: Names(cells[4]), Handles: Names(cells[5])));
+
+        Assert.Equal(HostedModules.All.Select(m => m.Name).Order(), rows.Keys.Order());
+        foreach (var module in Modules.All)
+        {
+            var events = module.Contracts.Loaded().Where(t => t.Name.EndsWith("Event", StringComparison.Ordinal)).Select(t => t.Name);
+            var ownContracts = module.Contracts.Loaded().ToHashSet();
+            var handled = MessageEdges.HandledMessageTypes(HostedModules.All.Single(m => m.Name == module.Name).Assembly)
+                .Select(h => h.Message)
+                .Where(t => !ownContracts.Contains(t) && t.Namespace?.EndsWith(".Contracts", StringComparison.Ordinal) == true)
+                .Select(t => t.Name);
+
+            Assert.Equal(events.Order(), rows[module.Name].Publishes.Order());
+            Assert.Equal(handled.Distinct().Order(), rows[module.Name].Handles.Order());
+        }
+    }
+
+    private static IEnumerable<string> Names(string cell) =>
+        cell.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => name.Trim('`'))
+            .Where(name => name != "—");
+}

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Playwright;
+using Modular.Tests.EndToEnd.Browser;
 
 namespace Modular.Tests.EndToEnd.Topologies;
 
@@ -19,6 +21,34 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
     {
         _shop.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task swagger_ui_lists_every_deployments_document_and_executes_add_product_with_its_example()
+    {
+        await using var browser = await BrowserSession.StartAsync();
+        var page = await browser.OpenAsync(new Uri(topology.GatewayUrl, "/swagger/index.html"));
+
+        // The gateway's UI offers its own document and, through the gateway, each remote deployment's.
+        var documents = topology.RemoteDeployments.Count() + 1;
+        if (documents > 1)
+            Assert.Equal(documents, await page.Locator("select#select option").CountAsync());
+
+        // Find the document that has Catalog's "Add product", then try it out with the example it offers unchanged.
+        var addProduct = page.Locator("#operations-Catalog-AddProduct");
+        foreach (var option in documents > 1 ? await page.Locator("select#select option").AllTextContentsAsync() : [])
+        {
+            if (await addProduct.CountAsync() > 0) break;
+            await page.SelectOptionAsync("select#select", new SelectOptionValue { Label = option });
+            await page.Locator("#operations-Catalog-AddProduct, .opblock-tag").First.WaitForAsync();
+        }
+
+        await addProduct.Locator(".opblock-summary").ClickAsync();
+        await addProduct.Locator(".try-out__btn").ClickAsync();
+        await addProduct.Locator(".execute").ClickAsync();
+        var status = addProduct.Locator(".live-responses-table .response .response-col_status");
+        await status.WaitForAsync();
+        Assert.Equal("201", (await status.TextContentAsync())?.Trim());
     }
 
     [Fact]
