@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Modular.Tests.Support;
+
+namespace Modular.Tests.EndToEnd.Topologies;
+
+/// <summary>
+/// <c>make run</c> as a newcomer meets it (eng/run.sh, on a test database): it says where it listens, Ctrl-C stops it
+/// cleanly, and a second one on the same address is refused with one line instead of a stack trace.
+/// </summary>
+[Collection(EndToEndSuite.Name)]
+public sealed class MakeRunTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3); // run.sh builds first (up to date here)
+
+    [Fact]
+    public async Task ctrl_c_stops_make_run_cleanly_and_a_second_one_on_the_taken_address_is_refused_in_one_line()
+    {
+        await using var database = await TestDatabase.CreateAsync("make-run");
+        var url = $"http://127.0.0.1:{Server.FreeLoopbackPort()}";
+        var environment = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database.ConnectionString, ["MODULAR_URL"] = url };
+
+        // setsid: its own process group, as a terminal's foreground job is; Ctrl-C signals that whole group.
+        var start = new ProcessStartInfo("setsid", ["bash", "eng/run.sh"])
+        {
+            WorkingDirectory = Tool.RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var run = Process.Start(start)!;
+        var output = run.StandardOutput.ReadToEndAsync();
+        var errors = run.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            await ShopClient.EventuallyAsync(async () => !run.HasExited && (await TryGetAsync(http, new Uri($"{url}/health/live"))),
+                () => "make run never answered", Patience);
+
+            var second = await Tool.RunAsync("bash", ["eng/run.sh"], Tool.RepositoryRoot(), Patience, environment);
+            Assert.Equal(1, second.ExitCode);
+            var refusal = Assert.Single(second.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("is taken", refusal, StringComparison.Ordinal);
+
+            (await Tool.RunAsync("kill", ["-INT", "--", $"-{run.Id}"])).EnsureSuccess("sending SIGINT to make run's group");
+            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await run.WaitForExitAsync(stopped.Token);
+        }
+        finally
+        {
+            if (!run.HasExited) run.Kill(entireProcessTree: true);
+        }
+
+        var log = await output + await errors;
+        Assert.Contains($"Swagger UI: {url}/swagger", log, StringComparison.Ordinal);
+        Assert.Contains("Application is shutting down", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> TryGetAsync(HttpClient http, Uri url)
+    {
+        try
+        {
+            return (await http.GetAsync(url)).IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+}
