@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Health;
+using RabbitMQ.Client;
 using Wolverine.Postgresql.Transport;
 using Wolverine.RabbitMQ.Internal;
 using Wolverine.Runtime;
@@ -28,7 +31,7 @@ internal static class PendingMessagesEndpoint
     public static void MapPendingMessages(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/admin/messages", CountAsync).WithTags("Admin").WithName("GetPendingMessages").WithSummary("Count pending messages");
 
-    private static async Task<Ok<PendingMessages>> CountAsync(IWolverineRuntime runtime)
+    private static async Task<Ok<PendingMessages>> CountAsync(IWolverineRuntime runtime, IServiceProvider services, CancellationToken ct)
     {
         var stores = new List<StoreCounts>();
         foreach (var store in (await runtime.Stores.FindAllAsync()).DistinctBy(s => s.Uri))
@@ -38,20 +41,31 @@ internal static class PendingMessagesEndpoint
         }
 
         var queues = new List<QueueCount>();
-        foreach (var endpoint in runtime.Options.Transports.AllEndpoints().Where(e => e.IsListener))
-        {
-            var waiting = endpoint switch
-            {
-                PostgresqlQueue queue => await queue.CountAsync() + await queue.ScheduledCountAsync(),
-                RabbitMqQueue queue => await queue.QueuedCountAsync(),
-                _ => (long?)null, // local queues are durable: their messages are the store's incoming ones
-            };
-            if (waiting is { } count) queues.Add(new QueueCount(endpoint.Uri.ToString(), count));
-        }
+        var listeners = runtime.Options.Transports.AllEndpoints().Where(e => e.IsListener).ToList();
+        foreach (var queue in listeners.OfType<PostgresqlQueue>())
+            queues.Add(new QueueCount(queue.Uri.ToString(), await queue.CountAsync() + await queue.ScheduledCountAsync()));
+        // Local queues are durable: their messages are the store's incoming ones.
+        if (listeners.OfType<RabbitMqQueue>().ToList() is { Count: > 0 } rabbit)
+            queues.AddRange(await CountRabbitMqAsync(services.GetRequiredService<RabbitMqHealthCheck.Target>().Broker, rabbit, ct));
 
         var (queued, incoming, scheduled, outgoing) =
             (queues.Sum(q => q.Waiting), stores.Sum(s => s.Incoming), stores.Sum(s => s.Scheduled), stores.Sum(s => s.Outgoing));
         return TypedResults.Ok(new PendingMessages(queued, incoming, scheduled, outgoing, stores.Sum(s => s.DeadLetters),
             queued + incoming + scheduled + outgoing == 0, queues, stores));
+    }
+
+    /// <summary>
+    /// Queue depths over a connection of its own: Wolverine's channels may be the ones a broker restart closed (its
+    /// queue count then failed for minutes while messages flowed again), and an admin call must not depend on them.
+    /// </summary>
+    private static async Task<IEnumerable<QueueCount>> CountRabbitMqAsync(Uri broker, IReadOnlyList<RabbitMqQueue> queues, CancellationToken ct)
+    {
+        var factory = new ConnectionFactory { Uri = broker, RequestedConnectionTimeout = TimeSpan.FromSeconds(5) };
+        await using var connection = await factory.CreateConnectionAsync("modular-pending-messages", ct);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        var counts = new List<QueueCount>();
+        foreach (var queue in queues)
+            counts.Add(new QueueCount(queue.Uri.ToString(), (await channel.QueueDeclarePassiveAsync(queue.QueueName, ct)).MessageCount));
+        return counts;
     }
 }
