@@ -1,5 +1,5 @@
 # The two quick-start commands. Everything else is in eng/.
-.PHONY: run test db-stop db-remove module-map
+.PHONY: run test token db-stop db-remove module-map
 
 ## Run the monolith on http://127.0.0.1:5000 (Swagger UI at /swagger), on a local PostgreSQL unless
 ## ConnectionStrings__Postgres is set.
@@ -9,6 +9,10 @@ run:
 ## Build with warnings as errors, start the servers the tests need, run every test, stop the servers.
 test:
 	@eng/test.sh
+
+## Print a token for make run's API (every role); `make token SUBJECT=alice ROLES=customer` a narrower one.
+token:
+	@eng/token.sh
 
 ## Stop / delete the local database that `make run` provisions in .local/postgres.
 db-stop:

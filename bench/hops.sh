@@ -16,6 +16,9 @@ cleanup() { stop_hosts; eng/rabbitmq.sh stop "$rabbitdir" >/dev/null 2>&1; eng/p
 trap cleanup EXIT
 
 eng/publish.sh "$out/app" >/dev/null
+# Every API call needs a token: the embedded issuer with a key for this run, the token from the host's own command.
+export Modular__Authentication__SigningKey=${Modular__Authentication__SigningKey:-$(head -c 32 /dev/urandom | base64)}
+export MODULAR_TOKEN=$(dotnet "$out/app/Modular.Host.dll" token)
 dotnet build bench/Modular.Bench -c Release -o "$out/bench" -nologo -v q >/dev/null
 server=$(eng/postgres.sh start "$pgdir" 2>/dev/null)
 rabbit=$(eng/rabbitmq.sh start "$rabbitdir" 2>/dev/null)

@@ -13,10 +13,13 @@ pgdir=$(mktemp -d /tmp/modular-bench-pg.XXXXXX)
 trap 'eng/postgres.sh remove "$pgdir" >/dev/null 2>&1; rm -rf "$out"' EXIT
 
 eng/publish.sh "$out/app" >/dev/null
+# Every API call needs a token: the embedded issuer with a key for this run, the token from the host's own command.
+export Modular__Authentication__SigningKey=${Modular__Authentication__SigningKey:-$(head -c 32 /dev/urandom | base64)}
+export MODULAR_TOKEN=$(dotnet "$out/app/Modular.Host.dll" token)
 cs=$(eng/postgres.sh start "$pgdir" 2>/dev/null)
 port=18123
 now_ms() { date +%s%3N; }
-wait_200() { until curl -sf -o /dev/null "$1"; do sleep 0.01; done; }
+wait_200() { until curl -sf -o /dev/null -H "Authorization: Bearer $MODULAR_TOKEN" "$1"; do sleep 0.01; done; }
 
 echo "mode run ready_ms first_api_ms idle_rss_mb"
 for mode in Dynamic Static; do

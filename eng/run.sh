@@ -20,11 +20,14 @@ if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
   exit 1
 fi
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+# The embedded issuer's key: created on first use, shared with make token.
+export Modular__Authentication__SigningKeyFile=${Modular__Authentication__SigningKeyFile:-$PWD/.local/dev-signing-key}
 echo "Building (the first build restores packages and takes a minute or two)..."
 dotnet build src/Host -nologo -v minimal -clp:NoSummary -warnaserror
 echo
 echo "  API:        $url/api/<module>/..."
 echo "  Swagger UI: $url/swagger"
 echo "  Health:     $url/health/ready"
+echo "  Token:      make token   (paste it into Swagger UI's Authorize, or send Authorization: Bearer <token>)"
 echo
 exec dotnet run --no-build --project src/Host -- --urls "$url"

@@ -11,6 +11,7 @@ internal static class GatewayLatency
     public static async Task RunAsync(Uri direct, Uri gateway, int count, int concurrency)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 });
+        Bearer.Authorize(http);
         var run = Guid.NewGuid().ToString("N")[..6];
         var created = await http.PostAsJsonAsync(new Uri(direct, "/api/catalog/products"),
             new { sku = $"GW{run}", name = "Gateway bench", price = new { amount = 10m, currency = "EUR" } });

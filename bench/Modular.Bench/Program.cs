@@ -25,6 +25,7 @@ var orderingUrl = args.Length > 3 ? new Uri(args[3]) : catalogUrl;
 var paymentsUrl = args.Length > 4 ? new Uri(args[4]) : catalogUrl;
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 3 });
+Bearer.Authorize(http);
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
 

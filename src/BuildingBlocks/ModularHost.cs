@@ -17,6 +17,7 @@ using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Observability;
 using Modular.BuildingBlocks.OpenApi;
 using Modular.BuildingBlocks.Persistence;
+using Modular.BuildingBlocks.Security;
 using Modular.BuildingBlocks.Topology;
 using Npgsql;
 using Wolverine;
@@ -75,6 +76,7 @@ public static class ModularHost
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddWolverineHttp();
         services.AddModularOpenApi(Title);
+        services.AddModularAuthentication(configuration, builder.Environment, available);
         services.AddModuleGateway(topology, configuration);
         services.AddModularTelemetry(topology, configuration);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
@@ -108,6 +110,8 @@ public static class ModularHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseWriteRequestPolicies();
         app.UseInputGuard();
         var topology = app.Services.GetRequiredService<TopologyMap>();
@@ -124,6 +128,7 @@ public static class ModularHost
             http.Policies.Add(app.Services.GetRequiredService<ModuleBoundaryGuard>());
         });
         app.MapModuleGateway(topology);
+        SecureByDefault.Verify(app);
         return app;
     }
 

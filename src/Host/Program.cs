@@ -1,6 +1,7 @@
 using JasperFx;
 using Modular.BuildingBlocks;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Security;
 using Modular.BuildingBlocks.Topology;
 using Modular.Host;
 
@@ -9,20 +10,34 @@ try
 {
     // `modules [text|json|mermaid]`, `modules doc <file>`: the module map, without starting anything.
     if (ModuleMapCommand.Handles(args)) return ModuleMapCommand.Run(args, HostedModules.All, builder.Configuration, Console.Out);
+    // `token [--subject alice] [--roles customer]`: a token of the embedded issuer (make token).
+    if (TokenCommand.Handles(args)) return TokenCommand.Run(args, builder.Configuration, Console.Out);
     builder.AddModular(HostedModules.All);
 }
 catch (ModularConfigurationException e)
 {
-    // A configuration that cannot work stops the process with one line saying why, not a stack trace.
-    Console.Error.WriteLine($"Modular: {e.Message}");
-    return 2;
+    return Refuse(e);
 }
 
 var app = builder.Build();
-app.UseModular();
+try
+{
+    app.UseModular();
+}
+catch (ModularConfigurationException e)
+{
+    return Refuse(e);
+}
 
 // JasperFx commands: `run` (default), `codegen write`, `resources setup`, `describe`, ...
 return await app.RunJasperFxCommands(args);
+
+// A configuration that cannot work stops the process with one line saying why, not a stack trace.
+static int Refuse(ModularConfigurationException e)
+{
+    Console.Error.WriteLine($"Modular: {e.Message}");
+    return 2;
+}
 
 /// <summary>Entry point type, visible to test hosts (Alba).</summary>
 public partial class Program;

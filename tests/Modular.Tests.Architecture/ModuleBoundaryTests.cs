@@ -48,5 +48,10 @@ public sealed class ModuleBoundaryTests
     public void integration_events_are_declared_only_in_contracts(string module) =>
         Assert.Empty(ModuleRules.InternalsDeclareNoIntegrationEvents(Find(module).Internals));
 
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void endpoints_declare_who_may_call_them(string module) =>
+        Assert.Empty(ModuleRules.EndpointsDeclareWhoMayCallThem(Find(module).Internals));
+
     private static ModuleAssemblies Find(string name) => Modules.All.Single(m => m.Name == name);
 }

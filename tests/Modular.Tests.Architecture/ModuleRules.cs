@@ -54,6 +54,24 @@ public static class ModuleRules
     public static IReadOnlyList<string> InternalsDeclareNoIntegrationEvents(TypeSet internals) =>
         Failing(internals.Types().ShouldNot().HaveNameEndingWith("Event", StringComparison.Ordinal).GetResult()).ToList();
 
+    /// <summary>
+    /// Secure by default: every HTTP endpoint method (Wolverine's <c>[WolverineGet]</c>…) says who may call it, with
+    /// <c>[Authorize(permission)]</c> or <c>[AllowAnonymous]</c> on the method or its class. The host refuses to start
+    /// otherwise too; this catches it at build time.
+    /// </summary>
+    public static IReadOnlyList<string> EndpointsDeclareWhoMayCallThem(TypeSet internals) =>
+        internals.Loaded()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Select(m => (Type: t, Method: m)))
+            .Where(e => e.Method.GetCustomAttributes<Wolverine.Http.WolverineHttpMethodAttribute>().Any())
+            .Where(e => !Declares(e.Method) && !Declares(e.Type))
+            .Select(e => $"{e.Type.FullName}.{e.Method.Name}")
+            .ToList();
+
+    private static bool Declares(MemberInfo member) =>
+        member.GetCustomAttributes<Microsoft.AspNetCore.Authorization.AuthorizeAttribute>().Any()
+        || member.GetCustomAttributes<Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute>().Any();
+
     private static bool IsBaseLibrary(AssemblyName assembly) =>
         assembly.Name is "netstandard" or "mscorlib" || assembly.Name!.StartsWith("System.", StringComparison.Ordinal);
 

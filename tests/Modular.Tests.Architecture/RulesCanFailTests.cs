@@ -24,6 +24,11 @@ public sealed class RulesCanFailTests
         Assert.NotEmpty(ModuleRules.ModuleUsesOnlyContractsOf(TypeSet.Of(typeof(Program).Assembly), CatalogInternals));
 
     [Fact]
+    public void endpoint_rule_reports_an_endpoint_that_says_nobody_may_or_may_not_call_it() =>
+        Assert.Equal(["Modular.Tests.Architecture.BadExamples.Endpoints.UnguardedEndpoint.Get"],
+            ModuleRules.EndpointsDeclareWhoMayCallThem(Bad("Endpoints")));
+
+    [Fact]
     public void contracts_rule_reports_a_dependency_beyond_the_base_library() =>
         Assert.Contains("Modular.Tests.Architecture.BadExamples.Contracts.LeakyCommand",
             ModuleRules.ContractsDependOnlyOnTheBaseLibrary(Bad("Contracts")));

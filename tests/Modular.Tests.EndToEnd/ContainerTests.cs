@@ -32,10 +32,14 @@ public class RunningContainer : IAsyncLifetime, IDisposable
             "run", "--detach", "--label", "modular.test", "--network", "host",
             "--env", $"ConnectionStrings__Postgres={_database.ConnectionString}",
             "--env", $"ASPNETCORE_HTTP_PORTS={port}",
+            "--env", $"Modular__Authentication__SigningKey={Topologies.Topology.SigningKey}",
             .. Environment.SelectMany(e => new[] { "--env", e }),
             image,
         ])).EnsureSuccess("podman run").Output.Trim();
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient(new BearerTokenHandler(Topologies.Topology.DeveloperTokenAsync, new HttpClientHandler()))
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10),
+        };
         await WaitUntilReadyAsync();
     }
 

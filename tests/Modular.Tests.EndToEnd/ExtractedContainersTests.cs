@@ -27,7 +27,8 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
             ? value
             : throw new InvalidOperationException($"{RunningContainer.ImageVariable} is not set: run `make test`, which builds the image with podman.");
         _database = await TestDatabase.CreateAsync("compose-extracted");
-        var compose = (await Tool.RunAsync("docker-compose", ["-f", "compose.extracted.yaml", "config"], Tool.RepositoryRoot()))
+        var compose = (await Tool.RunAsync("docker-compose", ["-f", "compose.extracted.yaml", "config"], Tool.RepositoryRoot(),
+                environment: new Dictionary<string, string> { ["MODULAR_SIGNING_KEY"] = Topology.SigningKey }))
             .EnsureSuccess("docker-compose config").Output;
         var services = Yaml.Documents(compose).Single().Map("services");
 
@@ -74,7 +75,10 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
 [Collection(EndToEndSuite.Name)] // shares the test broker's queues with the topologies: one at a time
 public sealed class ExtractedContainersTests(ExtractedComposeContainers containers) : IClassFixture<ExtractedComposeContainers>, IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = containers.Gateway, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new(new BearerTokenHandler(Topology.DeveloperTokenAsync, new HttpClientHandler()))
+    {
+        BaseAddress = containers.Gateway, Timeout = TimeSpan.FromSeconds(10),
+    };
 
     [Fact]
     public async Task an_order_through_the_gateway_is_confirmed_and_still_is_after_an_ordering_container_dies()

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Security;
 using Modular.Tests.Support;
 using OpenTelemetry.Trace;
 using Wolverine;
@@ -42,6 +43,7 @@ public class ModularApp : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
             builder.UseSetting("Modular:DurabilityMode", nameof(DurabilityMode.Solo));
             builder.UseSetting("Modular:Telemetry:Enabled", "true"); // traced into Spans, exported nowhere
+            builder.UseSetting("Modular:Authentication:SigningKey", _signingKey); // the embedded issuer, a key per host
             if (Modules is not null) builder.UseSetting(ModuleSelection.ConfigurationKey, Modules);
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             // The test assembly's probe handlers subscribe to integration events, as another module would.
@@ -53,10 +55,26 @@ public class ModularApp : IAsyncLifetime
             });
         });
 
+        // Every scenario is the developer's (every role) unless it sets its own Authorization header.
+        Host.BeforeEach(context =>
+        {
+            if (!context.Request.Headers.ContainsKey("Authorization"))
+                context.Request.Headers.Authorization = $"Bearer {DeveloperToken}";
+        });
+
         // From here on every answer a test receives is checked against the OpenAPI document (ContractCheck).
         using var client = Host.Server.CreateClient();
         Contract = new OpenApiConformance(await client.GetStringAsync("/swagger/v1/swagger.json"));
     }
+
+    private readonly string _signingKey = DevelopmentTokens.NewKey();
+
+    /// <summary>The host's embedded issuer: tokens for any subject and roles.</summary>
+    public DevelopmentTokens Tokens => DevelopmentTokens.FromBase64(_signingKey);
+
+    /// <summary>A token with every role, sent by every scenario that sets no Authorization header of its own.</summary>
+    public string DeveloperToken => _developerToken ??= Tokens.Issue("developer", Roles.All, TimeSpan.FromHours(1));
+    private string? _developerToken;
 
     /// <summary>This host's OpenAPI document, checking every API response (null until the host served it).</summary>
     public OpenApiConformance? Contract { get; private set; }

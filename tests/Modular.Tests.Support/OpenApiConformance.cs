@@ -184,3 +184,13 @@ public sealed class OpenApiCheckingHandler(Func<Uri, IReadOnlyList<string>> docu
         }
     }
 }
+
+/// <summary>Sends a bearer token with every request that has no Authorization of its own.</summary>
+public sealed class BearerTokenHandler(Func<Task<string>> token, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization ??= new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await token());
+        return await base.SendAsync(request, cancellationToken);
+    }
+}

@@ -32,6 +32,8 @@ public static class GatewayRoutes
                 RouteId = ModuleRoutePrefix + module.Name,
                 ClusterId = deployment.Name,
                 Match = new RouteMatch { Path = module.RoutePrefix + "/{**rest}" },
+                // Tokens are checked at the edge (401 before forwarding) and again by the deployment behind it.
+                AuthorizationPolicy = "default",
             }));
             routes.Add(new RouteConfig
             {
@@ -39,6 +41,7 @@ public static class GatewayRoutes
                 ClusterId = deployment.Name,
                 Match = new RouteMatch { Path = DocumentPath(deployment), Methods = ["GET"] },
                 Transforms = [new Dictionary<string, string> { ["PathSet"] = OpenApiSetup.DocumentPath }],
+                AuthorizationPolicy = "anonymous", // documents are public, as the deployment's own is
             });
         }
 

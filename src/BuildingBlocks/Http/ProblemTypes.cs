@@ -78,7 +78,7 @@ public static class ProblemTypes
                 All.FirstOrDefault(t => t.Kind == kind) is { } type
                     ? Results.Text($"{type.Title} ({type.Status})\n\n{type.Description}\n", "text/plain; charset=utf-8")
                     : Results.Problem(statusCode: StatusCodes.Status404NotFound))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().AllowAnonymous();
 }
 
 /// <summary>One kind of error: its <c>type</c> URI, the status it comes with, its default title and what it means.</summary>

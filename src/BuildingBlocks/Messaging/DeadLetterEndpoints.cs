@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Security;
 using Wolverine;
 using Wolverine.Persistence.Durability.DeadLetterManagement;
 using Wolverine.Runtime;
@@ -26,7 +27,7 @@ internal static class DeadLetterEndpoints
 
     public static void MapDeadLetters(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Route).WithTags("Admin");
+        var group = app.MapGroup(Route).WithTags("Admin").RequireAuthorization(PlatformPermissions.Admin);
         group.MapGet("", ListAsync).WithName("ListDeadLetters").WithSummary("List dead letters");
         group.MapPost("/{id:guid}/replay", ReplayAsync).WithName("ReplayDeadLetter").WithSummary("Replay a dead letter")
             .ProducesProblem(StatusCodes.Status404NotFound);

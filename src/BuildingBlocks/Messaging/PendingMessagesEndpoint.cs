@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Health;
+using Modular.BuildingBlocks.Security;
 using RabbitMQ.Client;
 using Wolverine.Postgresql.Transport;
 using Wolverine.RabbitMQ.Internal;
@@ -29,7 +30,8 @@ public sealed record PendingMessages(long Queued, int Incoming, int Scheduled, i
 internal static class PendingMessagesEndpoint
 {
     public static void MapPendingMessages(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/admin/messages", CountAsync).WithTags("Admin").WithName("GetPendingMessages").WithSummary("Count pending messages");
+        app.MapGet("/api/admin/messages", CountAsync).WithTags("Admin").WithName("GetPendingMessages").WithSummary("Count pending messages")
+            .RequireAuthorization(PlatformPermissions.Admin);
 
     private static async Task<Ok<PendingMessages>> CountAsync(IWolverineRuntime runtime, IServiceProvider services, CancellationToken ct)
     {

@@ -30,6 +30,9 @@ public abstract class ModuleDefinition
     /// <summary>Configuration key of a connection string of the module's own; falls back to the shared one.</summary>
     public string ConnectionStringName => Name;
 
+    /// <summary>What callers may do in this module, and which roles may (ADR 0013). Each is an authorization policy.</summary>
+    public virtual IReadOnlyList<Security.Permission> Permissions => [];
+
     /// <summary>Hook for registrations the convention scan cannot express.</summary>
     protected internal virtual void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {

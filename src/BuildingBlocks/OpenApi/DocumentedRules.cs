@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Wolverine.Http;
@@ -8,7 +9,7 @@ using Wolverine.Http;
 namespace Modular.BuildingBlocks.OpenApi;
 
 /// <summary>
-/// Names, ids and query parameters of Wolverine endpoints as their methods declare them: Swashbuckle reads neither
+/// Names, ids, query parameters and security of endpoints as their code declares them: Swashbuckle reads neither
 /// Wolverine's operation ids nor the C# signature of its query parameters. A query parameter of a non-nullable
 /// reference type is required (the endpoint refuses its absence), and <c>[Range]</c>/<c>[StringLength]</c> on it
 /// become the schema's limits. Bodies get theirs from the same attributes on the request records (Swashbuckle).
@@ -19,7 +20,20 @@ internal sealed class DocumentedRules : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (context.ApiDescription.ActionDescriptor is not WolverineActionDescriptor { Chain: { } chain }) return;
+        if (context.ApiDescription.ActionDescriptor is WolverineActionDescriptor { Chain: { } chain }) DescribeWolverine(operation, chain);
+
+        // Who may call it: the bearer scheme, and the permission in the description Swagger UI shows.
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<IAuthorizeData>().FirstOrDefault() is { } authorize && !metadata.OfType<IAllowAnonymous>().Any())
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiSetup.BearerScheme, context.Document)] = [] }];
+            if (authorize.Policy is { Length: > 0 } permission)
+                operation.Description = $"{operation.Description}\n\nRequires permission `{permission}`.".Trim();
+        }
+    }
+
+    private static void DescribeWolverine(OpenApiOperation operation, HttpChain chain)
+    {
         operation.OperationId = chain.OperationId;
         operation.Summary = chain.EndpointSummary;
         operation.Description = chain.EndpointDescription;

@@ -19,6 +19,7 @@ internal static class OpenApiSetup
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = $"/swagger/{DocumentName}/swagger.json";
+    public const string BearerScheme = "bearer";
 
     public static void AddModularOpenApi(this IServiceCollection services, string title)
     {
@@ -35,6 +36,14 @@ internal static class OpenApiSetup
             });
             // Relative: the document is right whichever address serves it (a deployment, or the gateway in front of it).
             options.AddServer(new OpenApiServer { Url = "/", Description = "The address this document was served from." });
+            options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A token of the deployment's issuer. With make run: `make token` prints one with every role " +
+                              "(`make token SUBJECT=alice ROLES=customer` a narrower one); paste it here.",
+            });
             options.OperationFilter<DocumentedRules>();
             options.OperationFilter<ProblemResponses>();
             options.SchemaFilter<RequestExamples>();
@@ -56,6 +65,7 @@ internal static class OpenApiSetup
             foreach (var remote in GatewayRoutes.Remote(topology))
                 ui.SwaggerEndpoint(GatewayRoutes.DocumentPath(remote), $"{title}: {remote.Name} ({string.Join(", ", remote.Modules.Select(m => m.Name))})");
             ui.DocumentTitle = title;
+            ui.EnablePersistAuthorization(); // one Authorize for every document the gateway lists
         });
     }
 }

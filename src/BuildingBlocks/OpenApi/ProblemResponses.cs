@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
@@ -23,7 +24,11 @@ internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
         var parameters = operation.Parameters ?? [];
         var hasPathId = parameters.Any(p => p.In == ParameterLocation.Path);
 
+        var secured = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any()
+                      && !context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
         Declare(operation, StatusCodes.Status400BadRequest, hasBody || parameters.Count > 0);
+        Declare(operation, StatusCodes.Status401Unauthorized, secured);
+        Declare(operation, StatusCodes.Status403Forbidden, secured);
         Declare(operation, StatusCodes.Status404NotFound, hasPathId);
         Declare(operation, StatusCodes.Status406NotAcceptable, true);
         Declare(operation, StatusCodes.Status415UnsupportedMediaType, hasBody);
@@ -45,7 +50,16 @@ internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
                 {
                     [ProblemJsonWriter.ContentType] = new OpenApiMediaType { Schema = problem },
                 },
-                Headers = code == StatusCodes.Status503ServiceUnavailable
+                Headers = code == StatusCodes.Status401Unauthorized
+                    ? new Dictionary<string, IOpenApiHeader>
+                    {
+                        ["WWW-Authenticate"] = new OpenApiHeader
+                        {
+                            Description = "Bearer, with the reason a token was refused (RFC 6750).",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        },
+                    }
+                    : code == StatusCodes.Status503ServiceUnavailable
                     ? new Dictionary<string, IOpenApiHeader>
                     {
                         ["Retry-After"] = new OpenApiHeader

@@ -38,7 +38,8 @@ internal static class ModuleMapEndpoint
     public static void MapModuleMap(this IEndpointRouteBuilder app, IReadOnlyList<ModuleDefinition> available) =>
         app.MapGet("/api/admin/modules", (TopologyMap map, IReadOnlyList<MessageEdge> edges, IServiceProvider services) =>
                 TypedResults.Ok(Describe(map, available, edges, services.GetService<IInstanceDirectory>())))
-            .WithTags("Admin").WithName("GetModuleMap").WithSummary("Get the module map");
+            .WithTags("Admin").WithName("GetModuleMap").WithSummary("Get the module map")
+            .RequireAuthorization(Security.PlatformPermissions.Admin);
 
     public static ModuleMapView Describe(TopologyMap map, IReadOnlyList<ModuleDefinition> available, IReadOnlyList<MessageEdge> edges,
         IInstanceDirectory? instances = null)

@@ -39,3 +39,27 @@ namespace Modular.Tests.Architecture.BadExamples.Contracts
         public string Note { get; set; } = "";
     }
 }
+
+namespace Modular.Tests.Architecture.BadExamples.Endpoints
+{
+    /// <summary>An endpoint that says nothing about who may call it, beside two that do.</summary>
+    public static class UnguardedEndpoint
+    {
+        [Wolverine.Http.WolverineGet("/api/bad/unguarded")]
+        public static string Get() => "anyone";
+    }
+
+    public static class GuardedEndpoint
+    {
+        [Wolverine.Http.WolverineGet("/api/bad/guarded")]
+        [Microsoft.AspNetCore.Authorization.Authorize("bad:read")]
+        public static string Get() => "some";
+    }
+
+    [Microsoft.AspNetCore.Authorization.AllowAnonymous]
+    public static class OpenEndpoint
+    {
+        [Wolverine.Http.WolverineGet("/api/bad/open")]
+        public static string Get() => "everyone";
+    }
+}

@@ -15,6 +15,7 @@ public sealed class DeploymentFileTests
         Assert.Contains("ConnectionStrings__Postgres: Host=postgres;", config, StringComparison.Ordinal);
         Assert.Contains("condition: service_healthy", config, StringComparison.Ordinal);
         Assert.Contains("target: 8080", config, StringComparison.Ordinal);
+        Assert.Contains($"Modular__Authentication__SigningKey: {Topologies.Topology.SigningKey}", config, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,5 +104,7 @@ public sealed class DeploymentFileTests
     }
 
     private static async Task<string> ComposeConfigAsync(string file) =>
-        (await Tool.RunAsync("docker-compose", ["-f", file, "config"], Root)).EnsureSuccess("docker-compose config").Output;
+        (await Tool.RunAsync("docker-compose", ["-f", file, "config"], Root,
+            environment: new Dictionary<string, string> { ["MODULAR_SIGNING_KEY"] = Topologies.Topology.SigningKey }))
+        .EnsureSuccess("docker-compose config").Output;
 }

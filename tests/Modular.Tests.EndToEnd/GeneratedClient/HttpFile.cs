@@ -5,12 +5,12 @@ namespace Modular.Tests.EndToEnd.GeneratedClient;
 
 /// <summary>
 /// Just enough of the .http format (VS Code REST Client, Rider) to run docs/try-it.http: <c>###</c> separates requests,
-/// <c># @name x</c> names one, <c># expect 201</c> says what it answers, <c>{{base}}</c> and
-/// <c>{{x.response.body.id}}</c> / <c>{{x.response.body.$[0].id}}</c> are substituted.
+/// <c># @name x</c> names one, <c># expect 201</c> says what it answers, headers follow the request line, file
+/// variables (<c>{{base}}</c>, <c>{{token}}</c>) and <c>{{x.response.body.id}}</c> / <c>{{x.response.body.$[0].id}}</c> are substituted.
 /// </summary>
 public static partial class HttpFile
 {
-    public sealed record Request(string Method, string Url, string? Body, int Expect, string? Name);
+    public sealed record Request(string Method, string Url, IReadOnlyList<(string Name, string Value)> Headers, string? Body, int Expect, string? Name);
 
     public static IReadOnlyList<Request> Parse(string text)
     {
@@ -31,19 +31,21 @@ public static partial class HttpFile
 
             if (i == lines.Length) continue; // the file's heading and variables
             var request = RequestLine().Match(lines[i].Trim());
-            var rest = lines.Skip(i + 1).SkipWhile(l => l.Trim().Length > 0).ToList(); // headers, then the body
-            var body = string.Join('\n', rest).Trim();
-            requests.Add(new Request(request.Groups[1].Value, request.Groups[2].Value, body.Length == 0 ? null : body,
+            var headers = lines.Skip(i + 1).TakeWhile(l => l.Trim().Length > 0)
+                .Select(l => (l[..l.IndexOf(':', StringComparison.Ordinal)].Trim(), l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()))
+                .ToList();
+            var body = string.Join('\n', lines.Skip(i + 1 + headers.Count)).Trim();
+            requests.Add(new Request(request.Groups[1].Value, request.Groups[2].Value, headers, body.Length == 0 ? null : body,
                 expect ?? throw new FormatException($"{lines[i]}: no '# expect <status>' line"), name));
         }
 
         return requests;
     }
 
-    public static string Substitute(string text, string baseUrl, IReadOnlyDictionary<string, JsonNode?> named) =>
+    public static string Substitute(string text, IReadOnlyDictionary<string, string> variables, IReadOnlyDictionary<string, JsonNode?> named) =>
         Variable().Replace(text, match =>
         {
-            if (match.Groups[1].Value == "base") return baseUrl;
+            if (variables.TryGetValue(match.Groups[1].Value, out var value)) return value;
             var parts = Reference().Match(match.Groups[1].Value);
             if (!parts.Success || !named.TryGetValue(parts.Groups[1].Value, out var node))
                 throw new FormatException($"{match.Value}: not a response of an earlier named request");

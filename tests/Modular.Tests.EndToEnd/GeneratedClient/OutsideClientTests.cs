@@ -38,7 +38,8 @@ public sealed class OutsideClientTests(MonolithTopology topology) : IClassFixtur
                 .EnsureSuccess("kiota generate");
             (await Tool.RunAsync("dotnet", ["build", "-nologo", "-v", "q", "-o", "out"], work, Patience)).EnsureSuccess("building the generated client");
 
-            var run = await Tool.RunAsync("dotnet", [Path.Combine(work, "out", "ShopClient.dll"), topology.GatewayUrl.AbsoluteUri], work, Patience);
+            var run = await Tool.RunAsync("dotnet",
+                [Path.Combine(work, "out", "ShopClient.dll"), topology.GatewayUrl.AbsoluteUri, await Topology.DeveloperTokenAsync()], work, Patience);
 
             Assert.True(run.ExitCode == 0, run.Output + run.Error);
             Assert.Contains("typed errors: /problems/conflict, /problems/invalid-request", run.Output, StringComparison.Ordinal);
@@ -59,19 +60,28 @@ public sealed class OutsideClientTests(MonolithTopology topology) : IClassFixtur
     public async Task the_try_it_file_runs_in_sequence_and_each_request_answers_what_it_expects()
     {
         using var http = new HttpClient(topology.OpenApiChecking()) { Timeout = TimeSpan.FromSeconds(60) };
+        var variables = new Dictionary<string, string>
+        {
+            ["base"] = topology.GatewayUrl.AbsoluteUri.TrimEnd('/'),
+            ["token"] = await Topology.TokenAsync(), // what make token prints
+        };
         var named = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         var requests = HttpFile.Parse(await File.ReadAllTextAsync(Path.Combine(Tool.RepositoryRoot(), "docs", "try-it.http")));
         Assert.True(requests.Count >= 15, $"{requests.Count} requests");
 
         foreach (var request in requests)
         {
-            var url = HttpFile.Substitute(request.Url, topology.GatewayUrl.AbsoluteUri.TrimEnd('/'), named);
-            var body = request.Body is null ? null : HttpFile.Substitute(request.Body, "", named);
+            var url = HttpFile.Substitute(request.Url, variables, named);
+            var body = request.Body is null ? null : HttpFile.Substitute(request.Body, variables, named);
+            var headers = request.Headers.Where(h => h.Name != "Content-Type")
+                .Select(h => (h.Name, Value: HttpFile.Substitute(h.Value, variables, named))).ToList();
+            Assert.Contains(headers, h => h.Name == "Authorization"); // the file shows every request with its token
             (int Status, string Text) last = (0, "");
             await ShopClient.EventuallyAsync(async () =>
             {
                 using var message = new HttpRequestMessage(new HttpMethod(request.Method), url);
                 if (body is not null) message.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+                foreach (var (name, value) in headers) message.Headers.TryAddWithoutValidation(name, value);
                 using var response = await http.SendAsync(message);
                 last = ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
                 // A list a later request reads from (the dead letters) may need a moment to fill.

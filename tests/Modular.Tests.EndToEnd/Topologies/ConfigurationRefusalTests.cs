@@ -12,6 +12,7 @@ public sealed class ConfigurationRefusalTests
         "--Modular:Topology:Deployments:core:Modules:0=Catalog",
         "--Modular:Topology:Deployments:core:Modules:1=Payments",
         "--Modular:Topology:Deployments:ordering:Modules:0=Ordering",
+        $"--Modular:Authentication:SigningKey={Topology.SigningKey}",
     ];
 
     public static TheoryData<string, string[]> Refusals() => new()
@@ -24,6 +25,9 @@ public sealed class ConfigurationRefusalTests
         { "Modular:Topology:Gateway 'edge' is not a deployment", [.. Map, "--Modular:Topology:Gateway=edge", "--Modular:Deployment=core"] },
         { "ConnectionStrings:RabbitMQ is not an amqp:// URI", [.. Map, "--Modular:Topology:Transport=RabbitMQ", "--Modular:Deployment=core"] },
         { "ConnectionStrings:Postgres is not a PostgreSQL connection string", ["--ConnectionStrings:Postgres=secret-but-malformed"] },
+        { "Modular:Authentication: set Authority (an OpenID Connect issuer) or SigningKey",
+            [.. Map.Where(s => !s.Contains("SigningKey", StringComparison.Ordinal)), "--Modular:Deployment=core"] },
+        { "Modular:Authentication:SigningKey is not base64", [.. Map, "--Modular:Deployment=core", "--Modular:Authentication:SigningKey=secret!"] },
     };
 
     [Theory]

@@ -43,6 +43,12 @@ public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsync
             await page.Locator("#operations-Catalog-AddProduct, .opblock-tag").First.WaitForAsync();
         }
 
+        // Authorize as a user would: the token make token prints, pasted into Swagger UI's dialog.
+        await page.Locator(".auth-wrapper button.authorize").ClickAsync();
+        await page.Locator(".modal-ux .auth-container input").First.FillAsync(await Topology.TokenAsync());
+        await page.Locator(".modal-ux .auth-btn-wrapper button.authorize").ClickAsync();
+        await page.Locator(".modal-ux .auth-btn-wrapper button.btn-done").ClickAsync();
+
         await addProduct.Locator(".opblock-summary").ClickAsync();
         await addProduct.Locator(".try-out__btn").ClickAsync();
         await addProduct.Locator(".execute").ClickAsync();

@@ -60,14 +60,37 @@ public abstract class Topology : IAsyncLifetime
     /// <summary>The deployments the gateway forwards to.</summary>
     public IEnumerable<string> RemoteDeployments => Deployments.Keys.Where(d => d != GatewayDeployment);
 
+    /// <summary>The embedded issuer's key every deployment of this test run is given (and make token signs with).</summary>
+    public static string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>
-    /// A handler that checks every /api answer against the OpenAPI documents: at the gateway, its own and each remote
-    /// deployment's (as the gateway serves them); at one instance, that instance's.
+    /// A token for <paramref name="subject"/> with <paramref name="roles"/> (all when none), made as a user makes one:
+    /// by the host's own <c>token</c> command (make token) with the deployments' key.
     /// </summary>
-    public OpenApiCheckingHandler OpenApiChecking() => new(origin =>
+    public static async Task<string> TokenAsync(string subject = "developer", params string[] roles)
+    {
+        string[] arguments = [HostProcess.HostAssembly, "token", "--subject", subject, .. roles.Length > 0 ? ["--roles", string.Join(',', roles)] : Array.Empty<string>()];
+        var result = (await Tool.RunAsync("dotnet", arguments, environment: new Dictionary<string, string>
+        {
+            ["Modular__Authentication__SigningKey"] = SigningKey,
+        })).EnsureSuccess("make token");
+        return result.Output.Trim();
+    }
+
+    private static readonly Lazy<Task<string>> Developer = new(() => TokenAsync());
+
+    /// <summary>The developer's token (every role), made once per test run.</summary>
+    public static Task<string> DeveloperTokenAsync() => Developer.Value;
+
+    /// <summary>
+    /// A client handler as the tests' clients use it: it sends the developer's token (unless the request carries its
+    /// own Authorization) and checks every /api answer against the OpenAPI documents — at the gateway, its own and each
+    /// remote deployment's (as the gateway serves them); at one instance, that instance's.
+    /// </summary>
+    public HttpMessageHandler OpenApiChecking() => new BearerTokenHandler(DeveloperTokenAsync, new OpenApiCheckingHandler(origin =>
         origin == new Uri(GatewayUrl.GetLeftPart(UriPartial.Authority))
             ? ["/swagger/v1/swagger.json", .. RemoteDeployments.Select(d => $"/openapi/{d.ToLowerInvariant()}.json")]
-            : ["/swagger/v1/swagger.json"]);
+            : ["/swagger/v1/swagger.json"]));
 
     public string DeploymentOf(string module) =>
         Deployments.Single(d => d.Value.Contains(module, StringComparer.OrdinalIgnoreCase)).Key;
@@ -101,7 +124,11 @@ public abstract class Topology : IAsyncLifetime
 
     public IReadOnlyList<string> SettingsFor(string deployment)
     {
-        var settings = new List<string> { $"--ConnectionStrings:Postgres={DatabaseConnectionStringFor(deployment)}" };
+        var settings = new List<string>
+        {
+            $"--ConnectionStrings:Postgres={DatabaseConnectionStringFor(deployment)}",
+            $"--Modular:Authentication:SigningKey={SigningKey}",
+        };
         settings.AddRange(Traces.SettingsFor(deployment));
         if (Transport is null) return [.. settings, .. ExtraSettings]; // the monolith: no map
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -42,6 +43,7 @@ public static class AddProductEndpoint
     }
 
     [WolverinePost("/api/catalog/products")]
+    [Authorize(CatalogPermissions.Write)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static (ProductAdded, ProductAddedEvent, IMartenOp) Post(AddProduct command, TimeProvider clock)
     {

@@ -1,5 +1,6 @@
 using Marten;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Security;
 
 namespace Modular.Modules.Catalog;
 
@@ -10,6 +11,12 @@ public interface ICatalogStore : IDocumentStore;
 public sealed class CatalogModule : ModuleDefinition<ICatalogStore>
 {
     public override string Name => "Catalog";
+
+    public override IReadOnlyList<Permission> Permissions { get; } =
+    [
+        new(CatalogPermissions.Read, "Read products.", Roles.Customer, Roles.Staff),
+        new(CatalogPermissions.Write, "Add products, change prices, retire products.", Roles.Staff),
+    ];
 
     protected override void ConfigureStore(StoreOptions options)
     {

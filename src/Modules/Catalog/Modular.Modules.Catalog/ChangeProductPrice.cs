@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -32,6 +33,7 @@ public static class ChangeProductPriceEndpoint
     };
 
     [WolverinePut("/api/catalog/products/{id}/price")]
+    [Authorize(CatalogPermissions.Write)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static (ProductDetails, ProductPriceChangedEvent?, IMartenOp) Put(ChangeProductPrice command, [NotBody] Product product,

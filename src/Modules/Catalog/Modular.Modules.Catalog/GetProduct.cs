@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -16,6 +17,7 @@ public static class GetProductEndpoint
         product is null ? Problems.NotFound("Product", id) : WolverineContinue.NoProblems;
 
     [WolverineGet("/api/catalog/products/{id}")]
+    [Authorize(CatalogPermissions.Read)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static ProductDetails Get(Guid id, [NotBody] Product product) => ProductDetails.From(product);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -24,6 +25,7 @@ public static class ListProductsEndpoint
     /// <param name="page">1-based page number (default 1).</param>
     /// <param name="pageSize">Products per page, 1 to 100 (default 20).</param>
     [WolverineGet("/api/catalog/products")]
+    [Authorize(CatalogPermissions.Read)]
     public static async Task<ProductPage> Get([StringLength(MaxNameFilterLength)] string? name, ProductStatus? status,
         [Range(1, int.MaxValue)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize,
         IQuerySession session, CancellationToken ct)

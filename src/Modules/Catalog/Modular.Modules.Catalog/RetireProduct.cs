@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,7 @@ public static class RetireProductEndpoint
     };
 
     [WolverinePost("/api/catalog/products/{id}/retire")]
+    [Authorize(CatalogPermissions.Write)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static (ProductDetails, ProductRetiredEvent, IMartenOp) Post(Guid id, [NotBody] Product product, TimeProvider clock)

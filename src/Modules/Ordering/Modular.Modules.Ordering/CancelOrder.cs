@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using JasperFx.Events;
 using Microsoft.AspNetCore.Http;
@@ -23,6 +24,7 @@ public static class CancelOrderEndpoint
     };
 
     [WolverinePost("/api/ordering/orders/{id}/cancel")]
+    [Authorize(OrderingPermissions.Orders)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static (OrderDetails, OrderCancelledEvent) Post(Guid id, [NotBody] IEventStream<Order> stream, TimeProvider clock)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +16,7 @@ public static class GetOrderEndpoint
         order is null ? Problems.NotFound("Order", id) : WolverineContinue.NoProblems;
 
     [WolverineGet("/api/ordering/orders/{id}")]
+    [Authorize(OrderingPermissions.Orders)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static OrderDetails Get(Guid id, [NotBody] Order order) => OrderDetails.From(order);
 }

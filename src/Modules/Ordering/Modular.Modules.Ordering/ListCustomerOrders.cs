@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -21,6 +22,7 @@ public static class ListCustomerOrdersEndpoint
     /// <param name="page">1-based page number (default 1).</param>
     /// <param name="pageSize">Orders per page, 1 to 100 (default 20).</param>
     [WolverineGet("/api/ordering/orders")]
+    [Authorize(OrderingPermissions.Orders)]
     public static async Task<OrderPage> Get(string customerId, [Range(1, int.MaxValue)] int? page,
         [Range(1, Paging.MaxPageSize)] int? pageSize, IQuerySession session, CancellationToken ct)
     {

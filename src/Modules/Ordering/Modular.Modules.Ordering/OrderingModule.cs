@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Security;
 
 namespace Modular.Modules.Ordering;
 
@@ -11,6 +12,11 @@ public interface IOrderingStore : IDocumentStore;
 public sealed class OrderingModule : ModuleDefinition<IOrderingStore>
 {
     public override string Name => "Ordering";
+
+    public override IReadOnlyList<Permission> Permissions { get; } =
+    [
+        new(OrderingPermissions.Orders, "Place, read and cancel orders.", Roles.Customer, Roles.Staff),
+    ];
 
     protected override void ConfigureStore(StoreOptions options)
     {

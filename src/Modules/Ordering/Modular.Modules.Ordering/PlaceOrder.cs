@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
@@ -107,6 +108,7 @@ public static class PlaceOrderEndpoint
     }
 
     [WolverinePost("/api/ordering/orders")]
+    [Authorize(OrderingPermissions.Orders)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public static (OrderAccepted, OutgoingMessages, IMartenOp) Post(PlaceOrder command, PlaceOrderState state, TimeProvider clock)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -16,6 +17,7 @@ public static class GetPaymentEndpoint
         payment is null ? Problems.NotFound("Payment", orderId) : WolverineContinue.NoProblems;
 
     [WolverineGet("/api/payments/orders/{orderId}")]
+    [Authorize(PaymentsPermissions.Read)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static PaymentDetails Get(Guid orderId, [NotBody] Payment payment) => PaymentDetails.From(payment);
 }

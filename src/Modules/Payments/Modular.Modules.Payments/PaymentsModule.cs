@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Security;
 
 namespace Modular.Modules.Payments;
 
@@ -14,6 +15,12 @@ public sealed class PaymentsModule : ModuleDefinition<IPaymentsStore>
     public const string SimulatorSection = "Payments:Simulator";
 
     public override string Name => "Payments";
+
+    public override IReadOnlyList<Permission> Permissions { get; } =
+    [
+        new(PaymentsPermissions.Read, "Read payments.", Roles.Customer, Roles.Staff),
+        new(PaymentsPermissions.Simulator, "Read and change the simulated provider's rules and ledger.", Roles.Admin),
+    ];
 
     protected override void ConfigureStore(StoreOptions options) =>
         options.Schema.For<Payment>().UseOptimisticConcurrency(true);

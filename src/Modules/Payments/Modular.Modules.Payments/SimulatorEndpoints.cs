@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
@@ -29,6 +30,7 @@ public sealed record SimulatorRules(
 public static class GetSimulatorRulesEndpoint
 {
     [WolverineGet("/api/payments/simulator")]
+    [Authorize(PaymentsPermissions.Simulator)]
     public static SimulatorRules Get(SimulatorSettings settings) => SimulatorRules.From(settings);
 }
 
@@ -46,6 +48,7 @@ public static class ChangeSimulatorRulesEndpoint
         .ToProblem();
 
     [WolverinePut("/api/payments/simulator")]
+    [Authorize(PaymentsPermissions.Simulator)]
     public static SimulatorRules Put(SimulatorRules rules, SimulatorSettings settings)
     {
         settings.Apply(rules);
@@ -57,5 +60,6 @@ public static class GetSimulatorLedgerEndpoint
 {
     /// <summary>Charge attempts, captured amount and refund for one order, as the simulated provider saw them.</summary>
     [WolverineGet("/api/payments/simulator/ledger/{orderId}")]
+    [Authorize(PaymentsPermissions.Simulator)]
     public static LedgerEntry Get(Guid orderId, SimulatedPaymentProvider provider) => provider.LedgerFor(orderId.ToString());
 }

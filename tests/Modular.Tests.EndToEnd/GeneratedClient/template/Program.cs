@@ -1,11 +1,14 @@
 // The order flow through a client Kiota generated from the OpenAPI document, with typed errors.
-// Usage: ShopClient <base-url>. Prints one line per step; exits 1 on the first thing that is not as documented.
+// Usage: ShopClient <base-url> <bearer-token>. Prints one line per step; exits 1 on the first thing that is not as documented.
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 using Shop.Client;
 using Shop.Client.Models;
 
-var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider()) { BaseUrl = args[0].TrimEnd('/') };
+var adapter = new HttpClientRequestAdapter(new BaseBearerTokenAuthenticationProvider(new StaticToken(args[1])))
+{
+    BaseUrl = args[0].TrimEnd('/'),
+};
 var api = new ShopApi(adapter);
 var run = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
@@ -83,4 +86,13 @@ static async Task<ProblemDetails> ProblemOf(Func<Task> call)
 static void Expect(bool condition, string what)
 {
     if (!condition) throw new InvalidOperationException($"not as documented: {what}");
+}
+
+/// <summary>A token obtained beforehand (make token, or an OpenID Connect client-credentials grant).</summary>
+internal sealed class StaticToken(string token) : IAccessTokenProvider
+{
+    public AllowedHostsValidator AllowedHostsValidator { get; } = new();
+
+    public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null,
+        CancellationToken cancellationToken = default) => Task.FromResult(token);
 }

@@ -1,0 +1,54 @@
+using System.Security.Claims;
+
+namespace Modular.BuildingBlocks.Security;
+
+/// <summary>
+/// The roles of the reference model (issue 11): a <see cref="Customer"/> shops for themself, <see cref="Staff"/>
+/// runs the shop, an <see cref="Admin"/> runs the system. Tokens carry roles; modules say what each role may do.
+/// </summary>
+public static class Roles
+{
+    public const string Customer = "customer";
+    public const string Staff = "staff";
+    public const string Admin = "admin";
+
+    public static IReadOnlyList<string> All { get; } = [Customer, Staff, Admin];
+}
+
+/// <summary>
+/// Something a caller may do, declared by the module that owns it (<c>catalog:write</c>), with the roles it is granted
+/// to. Its name is also the name of the authorization policy an endpoint asks for: <c>[Authorize(CatalogPermissions.Write)]</c>.
+/// A token may also carry a permission directly in its <c>scope</c> (an OpenID Connect client-credentials token).
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "A permission is what it is; it is no CAS permission type.")]
+public sealed record Permission(string Name, string Description, params string[] GrantedTo);
+
+/// <summary>The permissions of the platform itself: the admin API every deployment serves.</summary>
+public static class PlatformPermissions
+{
+    public const string Admin = "platform:admin";
+
+    public static IReadOnlyList<Permission> All { get; } =
+    [
+        new(Admin, "Dead letters, pending messages, the module map, test doubles' settings.", Roles.Admin),
+    ];
+}
+
+/// <summary>Who may do what: the union of the modules' declarations, read against a caller's claims.</summary>
+public sealed class PermissionGrants(IEnumerable<Permission> permissions)
+{
+    public const string RoleClaim = "role";
+    public const string ScopeClaim = "scope";
+    public const string SubjectClaim = "sub";
+
+    public IReadOnlyList<Permission> All { get; } = permissions.ToList();
+
+    public bool Allows(ClaimsPrincipal user, string permission)
+    {
+        if (user.Identity?.IsAuthenticated != true) return false;
+        if (user.FindAll(ScopeClaim).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(permission))
+            return true;
+        var roles = user.FindAll(RoleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        return All.Any(p => p.Name == permission && p.GrantedTo.Any(roles.Contains));
+    }
+}

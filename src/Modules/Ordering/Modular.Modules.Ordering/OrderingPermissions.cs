@@ -1,0 +1,7 @@
+namespace Modular.Modules.Ordering;
+
+/// <summary>Ordering's permissions; which roles hold them is declared in <see cref="OrderingModule"/>.</summary>
+public static class OrderingPermissions
+{
+    public const string Orders = "ordering:orders";
+}
