@@ -14,8 +14,10 @@ if [[ -z $src ]]; then
   git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$src"
 fi
 cd "$src"
-# codegen builds the host without starting it: no database is contacted.
-ConnectionStrings__Postgres="Host=localhost" dotnet run --project src/Host -c Release -- codegen write >/dev/null
+# codegen builds the host without starting it: no database is contacted, no token validated (a throwaway key
+# satisfies the configuration check; nothing of it ends up in the output).
+ConnectionStrings__Postgres="Host=localhost" Modular__Authentication__SigningKey="$(head -c 32 /dev/urandom | base64)" \
+  dotnet run --project src/Host -c Release -- codegen write >/dev/null
 rm -f src/Host/Internal/Generated/WolverineHandlers/GeneratedHandlerRegistry.cs \
       src/Host/Internal/Generated/WolverineHandlers/GeneratedHttpEndpointRegistry.cs
 dotnet publish src/Host -c Release -o "$out" -nologo -v q -p:UseAppHost=false >/dev/null
