@@ -64,7 +64,7 @@ public static class ModularHost
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             json.SerializerOptions.Converters.Add(new ControlCharacterRejectingStrings());
             // A member the operation does not have is refused (400 naming it), not ignored: a typo such as "quantitiy"
-            // would otherwise be silently dropped. The OpenAPI document says additionalProperties: false (ADR 0011).
+            // would otherwise be silently dropped. The OpenAPI document says additionalProperties: false (ADR 0012).
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             // A member the record's constructor needs (one without a default value) must be sent: what the document
             // marks required is what the server requires, from one source, the C# signature.

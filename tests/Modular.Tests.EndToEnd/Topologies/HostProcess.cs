@@ -35,14 +35,18 @@ public sealed class HostProcess : IAsyncDisposable
     public bool HasExited => _process is { HasExited: true };
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The host this checkout builds (its tools, e.g. <c>token</c>, whatever <see cref="HostAssembly"/> runs).</summary>
+    public static string BuiltHostAssembly { get; } =
+        Path.Combine(Tool.RepositoryRoot(), "src", "Host", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0",
+            "Modular.Host.dll");
+
     /// <summary>
     /// The Host's build output next to the tests (make test builds the whole solution first), or the one
     /// <c>MODULAR_TEST_HOST</c> names (bench/faults.sh runs the fault suite against an earlier build too).
     /// </summary>
     public static string HostAssembly { get; } = Environment.GetEnvironmentVariable("MODULAR_TEST_HOST") is { Length: > 0 } other
         ? other
-        : Path.Combine(Tool.RepositoryRoot(), "src", "Host", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0",
-            "Modular.Host.dll");
+        : BuiltHostAssembly;
 
     public void Start(IReadOnlyList<string> settings)
     {

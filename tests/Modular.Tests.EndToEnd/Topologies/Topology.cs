@@ -69,7 +69,7 @@ public abstract class Topology : IAsyncLifetime
     /// </summary>
     public static async Task<string> TokenAsync(string subject = "developer", params string[] roles)
     {
-        string[] arguments = [HostProcess.HostAssembly, "token", "--subject", subject, .. roles.Length > 0 ? ["--roles", string.Join(',', roles)] : Array.Empty<string>()];
+        string[] arguments = [HostProcess.BuiltHostAssembly, "token", "--subject", subject, .. roles.Length > 0 ? ["--roles", string.Join(',', roles)] : Array.Empty<string>()];
         var result = (await Tool.RunAsync("dotnet", arguments, environment: new Dictionary<string, string>
         {
             ["Modular__Authentication__SigningKey"] = SigningKey,
