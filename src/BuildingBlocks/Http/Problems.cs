@@ -14,6 +14,14 @@ public static class Problems
         Type = ProblemTypes.NotFound.Uri,
     };
 
+    public static ProblemDetails Forbidden(string detail) => new()
+    {
+        Status = StatusCodes.Status403Forbidden,
+        Title = ProblemTypes.Forbidden.Title,
+        Detail = detail,
+        Type = ProblemTypes.Forbidden.Uri,
+    };
+
     public static ProblemDetails Conflict(string title, string detail) => new()
     {
         Status = StatusCodes.Status409Conflict,

@@ -4,6 +4,8 @@ using JasperFx.Events;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Security;
+using System.Security.Claims;
 using Modular.Modules.Ordering.Contracts;
 using Wolverine.Http;
 
@@ -15,9 +17,10 @@ public static class CancelOrderEndpoint
     public static Task<IEventStream<Order>> LoadAsync(Guid id, IDocumentSession session, CancellationToken ct) =>
         session.Events.FetchForWriting<Order>(id, ct);
 
-    public static ProblemDetails Validate(Guid id, IEventStream<Order> stream) => stream.Aggregate switch
+    public static ProblemDetails Validate(Guid id, IEventStream<Order> stream, ClaimsPrincipal user, PermissionGrants grants) => stream.Aggregate switch
     {
         null => Problems.NotFound("Order", id),
+        var other when !grants.ActsFor(user, other.CustomerId, OrderingPermissions.AnyonesOrders) => Problems.NotFound("Order", id),
         { CanBeCancelled: false } order => Problems.Conflict("Order is already cancelled.",
             $"Order {id} was cancelled at {order.CancelledAt:O} ({order.CancellationReason})."),
         _ => WolverineContinue.NoProblems,

@@ -3,6 +3,8 @@ using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Security;
+using System.Security.Claims;
 using Wolverine.Http;
 
 namespace Modular.Modules.Ordering;
@@ -12,8 +14,11 @@ public static class GetOrderEndpoint
 {
     public static Task<Order?> LoadAsync(Guid id, IQuerySession session, CancellationToken ct) => session.LoadAsync<Order>(id, ct);
 
-    public static ProblemDetails Validate(Guid id, Order? order) =>
-        order is null ? Problems.NotFound("Order", id) : WolverineContinue.NoProblems;
+    // Another customer's order is "not found": its existence is not theirs to know.
+    public static ProblemDetails Validate(Guid id, Order? order, ClaimsPrincipal user, PermissionGrants grants) =>
+        order is null || !grants.ActsFor(user, order.CustomerId, OrderingPermissions.AnyonesOrders)
+            ? Problems.NotFound("Order", id)
+            : WolverineContinue.NoProblems;
 
     [WolverineGet("/api/ordering/orders/{id}")]
     [Authorize(OrderingPermissions.Orders)]

@@ -3,6 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Security;
+using System.Security.Claims;
 using Modular.BuildingBlocks.Persistence;
 using Wolverine.Http;
 
@@ -13,10 +15,16 @@ public sealed record OrderPage(IReadOnlyList<OrderDetails> Items, int Page, int 
 
 public static class ListCustomerOrdersEndpoint
 {
-    public static ProblemDetails Validate(string? customerId, int? page, int? pageSize) => new FieldErrors()
-        .When(string.IsNullOrWhiteSpace(customerId), "customerId", "Name the customer whose orders to list.")
-        .CheckPaging(page, pageSize)
-        .ToProblem();
+    public static ProblemDetails Validate(string? customerId, int? page, int? pageSize, ClaimsPrincipal user, PermissionGrants grants)
+    {
+        var fields = new FieldErrors()
+            .When(string.IsNullOrWhiteSpace(customerId), "customerId", "Name the customer whose orders to list.")
+            .CheckPaging(page, pageSize)
+            .ToProblem();
+        return fields != WolverineContinue.NoProblems || grants.ActsFor(user, customerId!, OrderingPermissions.AnyonesOrders)
+            ? fields
+            : Problems.Forbidden("A customer lists their own orders: customerId is the token's subject.");
+    }
 
     /// <param name="customerId">The customer whose orders to list (required).</param>
     /// <param name="page">1-based page number (default 1).</param>

@@ -15,7 +15,8 @@ public sealed class OrderingModule : ModuleDefinition<IOrderingStore>
 
     public override IReadOnlyList<Permission> Permissions { get; } =
     [
-        new(OrderingPermissions.Orders, "Place, read and cancel orders.", Roles.Customer, Roles.Staff),
+        new(OrderingPermissions.Orders, "Place, read and cancel one's own orders.", Roles.Customer, Roles.Staff),
+        new(OrderingPermissions.AnyonesOrders, "Place, read and cancel anyone's orders.", Roles.Staff),
     ];
 
     protected override void ConfigureStore(StoreOptions options)

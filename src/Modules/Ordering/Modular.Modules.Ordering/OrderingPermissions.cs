@@ -4,4 +4,7 @@ namespace Modular.Modules.Ordering;
 public static class OrderingPermissions
 {
     public const string Orders = "ordering:orders";
+
+    /// <summary>Place, read and cancel anyone's orders, not only one's own.</summary>
+    public const string AnyonesOrders = "ordering:anyones-orders";
 }

@@ -6,6 +6,8 @@ using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Security;
+using System.Security.Claims;
 using Modular.Modules.Ordering.Contracts;
 using Wolverine;
 using Wolverine.Http;
@@ -47,7 +49,15 @@ public static class PlaceOrderEndpoint
     public const int MaxKeyLength = 100;
     public const int MaxCustomerIdLength = 100;
 
-    public static ProblemDetails Validate(PlaceOrder command)
+    public static ProblemDetails Validate(PlaceOrder command, ClaimsPrincipal user, PermissionGrants grants)
+    {
+        var fields = ValidateFields(command);
+        return fields != WolverineContinue.NoProblems || grants.ActsFor(user, command.CustomerId, OrderingPermissions.AnyonesOrders)
+            ? fields
+            : Problems.Forbidden("A customer places orders for themself: customerId is the token's subject.");
+    }
+
+    private static ProblemDetails ValidateFields(PlaceOrder command)
     {
         var errors = new FieldErrors()
             .When(string.IsNullOrWhiteSpace(command.CustomerId), "customerId", "A customer id is required.")

@@ -3,6 +3,8 @@ using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Security;
+using System.Security.Claims;
 using Wolverine.Http;
 
 namespace Modular.Modules.Payments;
@@ -13,8 +15,11 @@ public static class GetPaymentEndpoint
     public static Task<Payment?> LoadAsync(Guid orderId, IQuerySession session, CancellationToken ct) =>
         session.LoadAsync<Payment>(orderId, ct);
 
-    public static ProblemDetails Validate(Guid orderId, Payment? payment) =>
-        payment is null ? Problems.NotFound("Payment", orderId) : WolverineContinue.NoProblems;
+    // Another customer's payment is "not found": its existence is not theirs to know.
+    public static ProblemDetails Validate(Guid orderId, Payment? payment, ClaimsPrincipal user, PermissionGrants grants) =>
+        payment is null || !grants.ActsFor(user, payment.CustomerId, PaymentsPermissions.AnyonesPayments)
+            ? Problems.NotFound("Payment", orderId)
+            : WolverineContinue.NoProblems;
 
     [WolverineGet("/api/payments/orders/{orderId}")]
     [Authorize(PaymentsPermissions.Read)]

@@ -18,7 +18,8 @@ public sealed class PaymentsModule : ModuleDefinition<IPaymentsStore>
 
     public override IReadOnlyList<Permission> Permissions { get; } =
     [
-        new(PaymentsPermissions.Read, "Read payments.", Roles.Customer, Roles.Staff),
+        new(PaymentsPermissions.Read, "Read one's own payments.", Roles.Customer, Roles.Staff),
+        new(PaymentsPermissions.AnyonesPayments, "Read anyone's payments.", Roles.Staff),
         new(PaymentsPermissions.Simulator, "Read and change the simulated provider's rules and ledger.", Roles.Admin),
     ];
 

@@ -4,5 +4,8 @@ namespace Modular.Modules.Payments;
 public static class PaymentsPermissions
 {
     public const string Read = "payments:read";
+
+    /// <summary>Read anyone's payments, not only one's own.</summary>
+    public const string AnyonesPayments = "payments:anyones-payments";
     public const string Simulator = "payments:simulator";
 }
