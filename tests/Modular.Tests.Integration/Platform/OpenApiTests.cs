@@ -1,5 +1,5 @@
-using Alba;
 using System.Text.Json;
+using Alba;
 
 namespace Modular.Tests.Integration.Platform;
 

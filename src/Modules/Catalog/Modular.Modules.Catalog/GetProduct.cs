@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
 using System.ComponentModel.DataAnnotations;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
 using Modular.BuildingBlocks.Persistence;

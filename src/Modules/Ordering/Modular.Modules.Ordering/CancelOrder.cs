@@ -1,11 +1,11 @@
-using Microsoft.AspNetCore.Authorization;
-using Marten;
+using System.Security.Claims;
 using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
 using Modular.BuildingBlocks.Security;
-using System.Security.Claims;
 using Modular.Modules.Ordering.Contracts;
 using Wolverine.Http;
 

@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.Authorization;
+using System.Security.Claims;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
 using Modular.BuildingBlocks.Security;
-using System.Security.Claims;
 using Wolverine.Http;
 
 namespace Modular.Modules.Ordering;

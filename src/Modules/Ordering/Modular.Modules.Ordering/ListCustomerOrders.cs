@@ -1,11 +1,11 @@
-using Microsoft.AspNetCore.Authorization;
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
-using Modular.BuildingBlocks.Security;
-using System.Security.Claims;
 using Modular.BuildingBlocks.Persistence;
+using Modular.BuildingBlocks.Security;
 using Wolverine.Http;
 
 namespace Modular.Modules.Ordering;

@@ -1,13 +1,13 @@
-using Microsoft.AspNetCore.Authorization;
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Http;
 using Modular.BuildingBlocks.Security;
-using System.Security.Claims;
 using Modular.Modules.Ordering.Contracts;
 using Wolverine;
 using Wolverine.Http;
