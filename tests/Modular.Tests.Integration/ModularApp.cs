@@ -67,10 +67,10 @@ public class ModularApp : IAsyncLifetime
         Contract = new OpenApiConformance(await client.GetStringAsync("/swagger/v1/swagger.json"));
     }
 
-    private readonly string _signingKey = DevelopmentTokens.NewKey();
+    private readonly string _signingKey = EmbeddedIssuer.NewKey();
 
     /// <summary>The host's embedded issuer: tokens for any subject and roles.</summary>
-    public DevelopmentTokens Tokens => DevelopmentTokens.FromBase64(_signingKey);
+    public EmbeddedIssuer Tokens => EmbeddedIssuer.FromBase64(_signingKey);
 
     /// <summary>A token with every role, sent by every scenario that sets no Authorization header of its own.</summary>
     public string DeveloperToken => _developerToken ??= Tokens.Issue("developer", Roles.All, TimeSpan.FromHours(1));

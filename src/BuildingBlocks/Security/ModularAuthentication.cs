@@ -11,7 +11,7 @@ namespace Modular.BuildingBlocks.Security;
 /// <summary>
 /// JWT bearer authentication on every deployment, and one authorization policy per permission the modules declare.
 /// Two sources of tokens (ADR 0013): an OpenID Connect issuer (<c>Modular:Authentication:Authority</c>; keys from its
-/// JWKS, rotation followed), or the embedded issuer's key (<see cref="DevelopmentTokens"/>). Issuer, audience,
+/// JWKS, rotation followed), or the embedded issuer's key (<see cref="EmbeddedIssuer"/>). Issuer, audience,
 /// lifetime and signature are always validated; <c>alg: none</c> never passes.
 /// </summary>
 public static class ModularAuthentication
@@ -23,13 +23,13 @@ public static class ModularAuthentication
     {
         var settings = configuration.GetSection(Section);
         var authority = settings["Authority"];
-        var audience = settings["Audience"] is { Length: > 0 } a ? a : DevelopmentTokens.DefaultAudience;
-        DevelopmentTokens? embedded = null;
+        var audience = settings["Audience"] is { Length: > 0 } a ? a : EmbeddedIssuer.DefaultAudience;
+        EmbeddedIssuer? embedded = null;
         if (string.IsNullOrWhiteSpace(authority))
         {
-            embedded = settings["SigningKey"] is { Length: > 0 } key ? DevelopmentTokens.FromBase64(key)
-                : settings["SigningKeyFile"] is { Length: > 0 } file ? DevelopmentTokens.FromFile(file)
-                : environment.IsDevelopment() ? DevelopmentTokens.FromFile(Path.Combine(".local", "dev-signing-key"))
+            embedded = settings["SigningKey"] is { Length: > 0 } key ? EmbeddedIssuer.FromBase64(key)
+                : settings["SigningKeyFile"] is { Length: > 0 } file ? EmbeddedIssuer.FromFile(file)
+                : environment.IsDevelopment() ? EmbeddedIssuer.FromFile(Path.Combine(".local", "dev-signing-key"))
                 : throw new ModularConfigurationException(
                     $"{Section}: set Authority (an OpenID Connect issuer) or SigningKey / SigningKeyFile (the embedded issuer's key).");
             services.AddSingleton(embedded);
@@ -52,7 +52,7 @@ public static class ModularAuthentication
             };
             if (embedded is not null)
             {
-                jwt.TokenValidationParameters.ValidIssuer = DevelopmentTokens.Issuer;
+                jwt.TokenValidationParameters.ValidIssuer = EmbeddedIssuer.Issuer;
                 jwt.TokenValidationParameters.IssuerSigningKey = embedded.Key;
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             }

@@ -20,12 +20,12 @@ public static class TokenCommand
         var settings = configuration.GetSection(ModularAuthentication.Section);
         if (settings["Authority"] is { Length: > 0 })
             throw new ModularConfigurationException($"{ModularAuthentication.Section}:Authority is set: tokens come from that issuer, not from make token.");
-        var tokens = settings["SigningKey"] is { Length: > 0 } key ? DevelopmentTokens.FromBase64(key)
-            : DevelopmentTokens.FromFile(settings["SigningKeyFile"] is { Length: > 0 } file ? file : Path.Combine(".local", "dev-signing-key"));
+        var tokens = settings["SigningKey"] is { Length: > 0 } key ? EmbeddedIssuer.FromBase64(key)
+            : EmbeddedIssuer.FromFile(settings["SigningKeyFile"] is { Length: > 0 } file ? file : Path.Combine(".local", "dev-signing-key"));
         var roles = Option("--roles") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : Roles.All;
         var minutes = Option("--minutes") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 8 * 60;
         output.WriteLine(tokens.Issue(Option("--subject") ?? "developer", roles, TimeSpan.FromMinutes(minutes),
-            settings["Audience"] is { Length: > 0 } audience ? audience : DevelopmentTokens.DefaultAudience));
+            settings["Audience"] is { Length: > 0 } audience ? audience : EmbeddedIssuer.DefaultAudience));
         return 0;
     }
 }

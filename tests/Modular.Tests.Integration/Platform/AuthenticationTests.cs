@@ -16,13 +16,13 @@ public sealed class AuthenticationTests(ModularApp app)
 
     public static TheoryData<string, string> BadTokens()
     {
-        var other = new DevelopmentTokens(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var other = new EmbeddedIssuer(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         return new()
         {
             { "malformed", "not.a.token" },
             { "wrong signature", other.Issue("mallory", Roles.All, TimeSpan.FromMinutes(5)) },
             { "alg none", new JsonWebTokenHandler().CreateToken(
-                $$"""{"iss":"{{DevelopmentTokens.Issuer}}","aud":"modular","sub":"mallory","role":["admin"],"exp":{{DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds()}}}""") },
+                $$"""{"iss":"{{EmbeddedIssuer.Issuer}}","aud":"modular","sub":"mallory","role":["admin"],"exp":{{DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds()}}}""") },
         };
     }
 

@@ -5,12 +5,12 @@ using Microsoft.IdentityModel.Tokens;
 namespace Modular.BuildingBlocks.Security;
 
 /// <summary>
-/// The embedded issuer: tokens signed with a symmetric key the deployment is given (<c>Modular:Authentication:SigningKey</c>,
-/// base64) or keeps in a file (<c>SigningKeyFile</c>; <c>make run</c> creates <c>.local/dev-signing-key</c> on first
+/// The embedded issuer, in any environment (make run, a small team's container, tests): tokens signed with a symmetric
+/// key the deployment is given (<c>Modular:Authentication:SigningKey</c>, base64) or keeps in a file (<c>SigningKeyFile</c>; <c>make run</c> creates <c>.local/dev-signing-key</c> on first
 /// run, like <c>dotnet user-jwts</c>). For a small team's single container and for tests; production points
 /// <c>Modular:Authentication:Authority</c> at an OpenID Connect issuer instead (ADR 0013).
 /// </summary>
-public sealed class DevelopmentTokens(SymmetricSecurityKey key)
+public sealed class EmbeddedIssuer(SymmetricSecurityKey key)
 {
     public const string Issuer = "modular-embedded";
     public const string DefaultAudience = "modular";
@@ -18,7 +18,7 @@ public sealed class DevelopmentTokens(SymmetricSecurityKey key)
 
     public SymmetricSecurityKey Key { get; } = key;
 
-    public static DevelopmentTokens FromBase64(string key)
+    public static EmbeddedIssuer FromBase64(string key)
     {
         byte[] bytes;
         try
@@ -31,12 +31,12 @@ public sealed class DevelopmentTokens(SymmetricSecurityKey key)
         }
 
         return bytes.Length >= KeyBytes
-            ? new DevelopmentTokens(new SymmetricSecurityKey(bytes))
+            ? new EmbeddedIssuer(new SymmetricSecurityKey(bytes))
             : throw new Modules.ModularConfigurationException($"Modular:Authentication:SigningKey has {bytes.Length} bytes; HS256 needs {KeyBytes} (openssl rand -base64 32).");
     }
 
     /// <summary>The key in <paramref name="path"/>, created there (readable by its owner only) if it does not exist.</summary>
-    public static DevelopmentTokens FromFile(string path)
+    public static EmbeddedIssuer FromFile(string path)
     {
         if (!File.Exists(path))
         {
