@@ -78,6 +78,7 @@ public static class ModularHost
         services.AddModularOpenApi(Title);
         services.AddModularAuthentication(configuration, builder.Environment, available);
         services.AddModuleGateway(topology, configuration);
+        services.AddClientRateLimits(topology, configuration);
         services.AddModularTelemetry(topology, configuration);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
@@ -110,7 +111,9 @@ public static class ModularHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCallerHeaderStripping();
         app.UseAuthentication();
+        app.UseClientRateLimits(); // after authentication: a client is its token's subject
         app.UseAuthorization();
         app.UseWriteRequestPolicies();
         app.UseInputGuard();
@@ -180,6 +183,8 @@ public static class ModularHost
         opts.OnException(WriteConflicts.IsConflict, "write conflict").RetryWithCooldown(WriteConflicts.Cooldown);
         // A database restarting or a broker connection dropping: retried with backoff before anything is dead-lettered.
         TransientFaults.Apply(opts);
+        // The authenticated caller of a request travels with every message it causes, across processes (ADR 0013).
+        CallerRelay.Apply(opts);
 
         // The main store only carries Wolverine's envelope storage (and the PostgreSQL transport's queue
         // tables, shared by all deployments); module data lives in module stores.

@@ -44,6 +44,7 @@ public class ModularApp : IAsyncLifetime
             builder.UseSetting("Modular:DurabilityMode", nameof(DurabilityMode.Solo));
             builder.UseSetting("Modular:Telemetry:Enabled", "true"); // traced into Spans, exported nowhere
             builder.UseSetting("Modular:Authentication:SigningKey", _signingKey); // the embedded issuer, a key per host
+            builder.UseSetting("Modular:RateLimits:PermitsPerSecond", "0"); // one token sends every test's requests
             if (Modules is not null) builder.UseSetting(ModuleSelection.ConfigurationKey, Modules);
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             // The test assembly's probe handlers subscribe to integration events, as another module would.

@@ -188,9 +188,13 @@ public sealed class OpenApiCheckingHandler(Func<Uri, IReadOnlyList<string>> docu
 /// <summary>Sends a bearer token with every request that has no Authorization of its own.</summary>
 public sealed class BearerTokenHandler(Func<Task<string>> token, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    /// <summary>Set on a request that must go out with no Authorization header at all.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Anonymous = new("modular-anonymous");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        request.Headers.Authorization ??= new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await token());
+        if (!request.Options.TryGetValue(Anonymous, out var anonymous) || !anonymous)
+            request.Headers.Authorization ??= new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await token());
         return await base.SendAsync(request, cancellationToken);
     }
 }

@@ -48,6 +48,9 @@ public static class ProblemTypes
     public static readonly ProblemType Unprocessable = new("unprocessable", StatusCodes.Status422UnprocessableEntity,
         "The request cannot be carried out.", "Well-formed input that refers to something unusable (a retired product, an idempotency key used for another order). `errors` names the fields where there are any.");
 
+    public static readonly ProblemType TooManyRequests = new("too-many-requests", StatusCodes.Status429TooManyRequests,
+        "Too many requests.", "This client sent more requests to the module than its rate limit allows. Nothing was done: send the same request again after `Retry-After` seconds.");
+
     public static readonly ProblemType Unexpected = new("unexpected", StatusCodes.Status500InternalServerError,
         "An unexpected error occurred.", "A defect on the server's side. The answer says nothing more; the log has the details under the answer's `traceId`.");
 
@@ -63,7 +66,7 @@ public static class ProblemTypes
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         InvalidRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, PayloadTooLarge,
-        UnsupportedMediaType, Unprocessable, Unexpected, BadGateway, Unavailable, GatewayTimeout,
+        UnsupportedMediaType, Unprocessable, TooManyRequests, Unexpected, BadGateway, Unavailable, GatewayTimeout,
     ];
 
     /// <summary>The kind an answer of <paramref name="status"/> has when nothing more specific was said.</summary>

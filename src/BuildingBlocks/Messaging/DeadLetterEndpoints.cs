@@ -19,7 +19,8 @@ public sealed record DeadLetter(Guid Id, string MessageType, string? Destination
 /// <summary>
 /// <c>GET /api/admin/dead-letters</c> lists messages that failed for good (this deployment's message store);
 /// <c>POST /api/admin/dead-letters/{id}/replay</c> sends one again to the handler it failed in, then drops it
-/// from the list. Handlers are idempotent, so a replay that repeats work is harmless.
+/// from the list. Handlers are idempotent, so a replay that repeats work is harmless. The replay is done for the
+/// original caller (<see cref="Caller"/>), not for the operator.
 /// </summary>
 internal static class DeadLetterEndpoints
 {
@@ -49,14 +50,18 @@ internal static class DeadLetterEndpoints
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(Guid id, IWolverineRuntime runtime,
-        HandlerGraph handlers, IMessageBus bus, CancellationToken ct)
+        HandlerGraph handlers, IMessageContext bus, CancellationToken ct)
     {
         var letter = await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(id, null!);
         if (letter?.Envelope is not { Destination: { } destination } envelope
             || ReadMessage(envelope, runtime, handlers) is not { } message)
             return TypedResults.Problem(Problems.NotFound("Dead letter", id));
 
-        await bus.EndpointFor(destination).SendAsync(message);
+        // Sent again for the caller who caused it, in the same conversation: not for the operator replaying it.
+        bus.UserName = envelope.UserName;
+        var options = new DeliveryOptions { CorrelationId = envelope.CorrelationId };
+        if (envelope.Headers.TryGetValue(Caller.ClientIdHeader, out var client)) options.Headers[Caller.ClientIdHeader] = client;
+        await bus.EndpointFor(destination).SendAsync(message, options);
         await runtime.Storage.DeadLetters.DiscardAsync(new DeadLetterEnvelopeQuery([id]), ct);
         return TypedResults.Accepted((string?)null);
     }

@@ -10,7 +10,7 @@ namespace Modular.BuildingBlocks.OpenApi;
 /// <summary>
 /// Every status an operation can answer, as the rules before and around the use case produce them (docs/errors.md):
 /// 400 where there is a body or a parameter to get wrong, 404 where the path holds an id, 415 where there is a body,
-/// 406/500/502/503/504 everywhere; and none it cannot (a 404 on a list). Every error is <c>application/problem+json</c> with
+/// 429 on module routes (rate limits), 406/500/502/503/504 everywhere; and none it cannot (a 404 on a list). Every error is <c>application/problem+json</c> with
 /// the one <c>ProblemDetails</c> schema, which describes exactly the members the server writes.
 /// </summary>
 internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
@@ -32,6 +32,7 @@ internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
         Declare(operation, StatusCodes.Status404NotFound, hasPathId);
         Declare(operation, StatusCodes.Status406NotAcceptable, true);
         Declare(operation, StatusCodes.Status415UnsupportedMediaType, hasBody);
+        Declare(operation, StatusCodes.Status429TooManyRequests, IsModuleOperation(context));
         Declare(operation, StatusCodes.Status500InternalServerError, true);
         Declare(operation, StatusCodes.Status503ServiceUnavailable, true);
         // A gateway may stand in front of any deployment (the document cannot know): its hop failures are declared too.
@@ -59,7 +60,7 @@ internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
                             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                         },
                     }
-                    : code == StatusCodes.Status503ServiceUnavailable
+                    : code is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests
                     ? new Dictionary<string, IOpenApiHeader>
                     {
                         ["Retry-After"] = new OpenApiHeader
@@ -72,6 +73,11 @@ internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
             };
         }
     }
+
+    /// <summary>Rate limits apply to the modules' routes, <c>/api/&lt;module&gt;/…</c>, not to the admin API.</summary>
+    private static bool IsModuleOperation(OperationFilterContext context) =>
+        context.ApiDescription.RelativePath is { } path && path.StartsWith("api/", StringComparison.Ordinal)
+        && !path.StartsWith("api/admin/", StringComparison.Ordinal);
 
     /// <summary>The problem schema as <see cref="ProblemShapes"/> writes it; replaces Swashbuckle's reflection of the class.</summary>
     public void Apply(OpenApiDocument document, DocumentFilterContext context)

@@ -19,6 +19,9 @@ internal static class ModuleStore
                 options.DatabaseSchemaName = module.Schema;
                 options.Events.DatabaseSchemaName = module.Schema;
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                // Who caused each change: the caller's subject, relayed by Wolverine into the outboxed session.
+                options.Policies.ForAllDocuments(mapping => mapping.Metadata.LastModifiedBy.Enabled = true);
+                options.Events.MetadataConfig.UserNameEnabled = true;
                 configure(options);
                 return options;
             })

@@ -50,9 +50,9 @@ public sealed class EmbeddedIssuer(SymmetricSecurityKey key)
 
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes));
 
-    /// <summary>A signed token for <paramref name="subject"/> with <paramref name="roles"/>.</summary>
+    /// <summary>A signed token for <paramref name="subject"/> with <paramref name="roles"/>, through <paramref name="clientId"/> if given.</summary>
     public string Issue(string subject, IEnumerable<string> roles, TimeSpan lifetime, string audience = DefaultAudience,
-        DateTime? notBefore = null)
+        DateTime? notBefore = null, string? clientId = null)
     {
         var now = notBefore ?? DateTime.UtcNow;
         var claims = new Dictionary<string, object>
@@ -60,6 +60,7 @@ public sealed class EmbeddedIssuer(SymmetricSecurityKey key)
             [PermissionGrants.SubjectClaim] = subject,
             [PermissionGrants.RoleClaim] = roles.ToArray(),
         };
+        if (clientId is not null) claims[Caller.ClientIdClaim] = clientId;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

@@ -5,12 +5,15 @@ using Modular.BuildingBlocks.Modules;
 namespace Modular.BuildingBlocks.Security;
 
 /// <summary>
-/// <c>Modular.Host token [--subject alice] [--roles customer,staff] [--minutes 480]</c> (<c>make token</c>): prints a token of
+/// <c>Modular.Host token [--subject alice] [--roles customer,staff] [--minutes 480] [--client my-app]</c> (<c>make token</c>): prints a token of
 /// the embedded issuer, and nothing else, on stdout. Without arguments: the developer, with every role.
 /// </summary>
 public static class TokenCommand
 {
     public const string Name = "token";
+
+    /// <summary>The client id of tokens made here, recorded with the work they cause (<see cref="Caller"/>).</summary>
+    public const string DefaultClient = "make-token";
 
     public static bool Handles(string[] args) => args is [Name, ..];
 
@@ -25,7 +28,8 @@ public static class TokenCommand
         var roles = Option("--roles") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : Roles.All;
         var minutes = Option("--minutes") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 8 * 60;
         output.WriteLine(tokens.Issue(Option("--subject") ?? "developer", roles, TimeSpan.FromMinutes(minutes),
-            settings["Audience"] is { Length: > 0 } audience ? audience : EmbeddedIssuer.DefaultAudience));
+            settings["Audience"] is { Length: > 0 } audience ? audience : EmbeddedIssuer.DefaultAudience,
+            clientId: Option("--client") ?? DefaultClient));
         return 0;
     }
 }

@@ -8,7 +8,7 @@ namespace Modular.Tests.EndToEnd.Topologies;
 /// The business flows, written once. Each subclass runs them unchanged against one topology: the monolith,
 /// every module in its own process over RabbitMQ, and Ordering extracted over PostgreSQL queues.
 /// </summary>
-public abstract class OrderFlowScenarios<TTopology>(TTopology topology) : IAsyncLifetime, IDisposable where TTopology : Topology
+public abstract partial class OrderFlowScenarios<TTopology>(TTopology topology) : IAsyncLifetime, IDisposable where TTopology : Topology
 {
     private readonly ShopClient _shop = new(topology);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();

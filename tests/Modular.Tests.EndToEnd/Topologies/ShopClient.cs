@@ -19,7 +19,7 @@ public sealed class ShopClient(Topology topology) : IDisposable
 
     public sealed record Order(Guid Id, string Status, decimal Total, string? CancellationReason, bool Refunded, List<Line> Lines);
     public sealed record Line(Guid ProductId, int Quantity, decimal UnitPrice);
-    public sealed record Payment(Guid OrderId, string Status, decimal Amount, string? DeclineReason);
+    public sealed record Payment(Guid OrderId, string Status, decimal Amount, string? DeclineReason, string? RequestedBy, string? ClientId);
     public sealed record Ledger(int ChargeAttempts, decimal? CapturedAmount, bool Refunded);
     private sealed record Created(Guid Id);
 

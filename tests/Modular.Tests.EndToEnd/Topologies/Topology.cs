@@ -11,6 +11,9 @@ public abstract class Topology : IAsyncLifetime
 {
     public const string RabbitMqVariable = "MODULAR_TEST_RABBITMQ";
 
+    /// <summary>Requests per second a client may send to Catalog through the gateway (bursts of twice as many).</summary>
+    public const int CatalogRateLimit = 20;
+
     private readonly List<HostProcess> _processes = [];
 
     protected TestDatabase Database { get; private set; } = null!;
@@ -128,6 +131,12 @@ public abstract class Topology : IAsyncLifetime
         {
             $"--ConnectionStrings:Postgres={DatabaseConnectionStringFor(deployment)}",
             $"--Modular:Authentication:SigningKey={SigningKey}",
+            // Where clients come in, Catalog allows each client 20 requests a second (bursts of 40): far above what a
+            // flow sends, low enough for a test to cross it. The other modules are not limited: the fault suite's load
+            // comes from one client.
+            "--Modular:RateLimits:PermitsPerSecond=0",
+            $"--Modular:RateLimits:Modules:Catalog:PermitsPerSecond={CatalogRateLimit}",
+            $"--Modular:RateLimits:Modules:Catalog:Burst={2 * CatalogRateLimit}",
         };
         settings.AddRange(Traces.SettingsFor(deployment));
         if (Transport is null) return [.. settings, .. ExtraSettings]; // the monolith: no map

@@ -1,4 +1,5 @@
 using Modular.BuildingBlocks.Messaging;
+using Modular.BuildingBlocks.Security;
 using Modular.Modules.Ordering;
 using Modular.Modules.Ordering.Contracts;
 
@@ -15,7 +16,8 @@ public sealed class DeadLetterTests(ModularApp app) : OrderingTest(app)
         var widget = await AddProductAsync("WID-1", 10m);
         Simulator.MerchantMisconfigured = true;
 
-        var (id, _) = await PlaceAsync(AnOrder("liam", (widget, 1)), failuresExpected: true);
+        var liam = App.Tokens.Issue("liam", [Roles.Customer], TimeSpan.FromMinutes(5), clientId: "shop-web");
+        var (id, _) = await PlaceAsync(AnOrder("liam", (widget, 1)), failuresExpected: true, token: liam);
 
         Assert.Equal(OrderStatus.AwaitingPayment, (await GetOrderAsync(id)).Status);
         var letter = Assert.Single(await ListAsync());
@@ -32,6 +34,9 @@ public sealed class DeadLetterTests(ModularApp app) : OrderingTest(app)
 
         Assert.Equal(OrderStatus.Confirmed, (await GetOrderAsync(id)).Status);
         Assert.Empty(await ListAsync());
+        // Replayed by an admin, still done for the customer who placed the order.
+        var payment = await GetPaymentAsync(id);
+        Assert.Equal(("liam", "shop-web"), (payment.RequestedBy, payment.ClientId));
     }
 
     [Fact]

@@ -56,8 +56,8 @@ public abstract class OrderingTest(ModularApp app) : IAsyncLifetime
     protected static PlaceOrder AnOrder(string customer, params (Guid Product, int Quantity)[] lines) =>
         new(customer, lines.Select(l => new PlaceOrderLine(l.Product, l.Quantity)).ToList(), Guid.NewGuid().ToString());
 
-    /// <summary>Places an order and waits for everything it sets in motion (payment included).</summary>
-    protected async Task<(Guid Id, ITrackedSession Tracked)> PlaceAsync(PlaceOrder order, bool failuresExpected = false)
+    /// <summary>Places an order (as the developer, or with <paramref name="token"/>) and waits for everything it sets in motion (payment included).</summary>
+    protected async Task<(Guid Id, ITrackedSession Tracked)> PlaceAsync(PlaceOrder order, bool failuresExpected = false, string? token = null)
     {
         Guid id = default;
         var tracked = await App.TrackAsync(async () =>
@@ -65,6 +65,7 @@ public abstract class OrderingTest(ModularApp app) : IAsyncLifetime
             var result = await Host.Scenario(x =>
             {
                 x.Post.Json(order).ToUrl(Orders);
+                if (token is not null) x.WithRequestHeader("Authorization", $"Bearer {token}");
                 x.StatusCodeShouldBe(201);
             });
             id = (await result.ReadAsJsonAsync<OrderAccepted>())!.Id;

@@ -1,4 +1,5 @@
 using Marten;
+using Modular.BuildingBlocks.Security;
 using Modular.Modules.Ordering.Contracts;
 using Modular.Modules.Payments.Contracts;
 using Wolverine;
@@ -9,13 +10,14 @@ namespace Modular.Modules.Payments;
 /// <summary>
 /// Charges an order awaiting payment. At most once per order: the payment document's id is the order id and
 /// the provider call is idempotent by the same key, so a repeated or concurrent request never charges twice.
+/// The payment records who caused it: the caller of the request that placed the order, wherever that ran.
 /// </summary>
 public static class PaymentRequestedEventHandler
 {
     public static void Configure(HandlerChain chain) => PaymentProviderFailures.Apply(chain);
 
     public static async Task<OutgoingMessages> Handle(PaymentRequestedEvent requested, IDocumentSession session,
-        IPaymentProvider provider, TimeProvider clock, CancellationToken ct)
+        IPaymentProvider provider, TimeProvider clock, Caller caller, CancellationToken ct)
     {
         var key = requested.OrderId.ToString();
         if (await session.LoadAsync<Payment>(requested.OrderId, ct) is { } existing)
@@ -43,6 +45,8 @@ public static class PaymentRequestedEventHandler
             Reference = result.Reference,
             DeclineReason = result.DeclineReason,
             RecordedAt = now,
+            RequestedBy = caller.Subject,
+            ClientId = caller.ClientId,
         });
 
         return result.Captured

@@ -1,0 +1,61 @@
+using Alba;
+using Modular.BuildingBlocks.Security;
+
+namespace Modular.Tests.Integration.Platform;
+
+/// <summary>A host whose Catalog routes allow each client 3 requests at once, refilled at 1 per second.</summary>
+public sealed class HostWithRateLimits : ModularApp
+{
+    protected override Task<IReadOnlyDictionary<string, string>> SettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
+        {
+            ["Modular:RateLimits:PermitsPerSecond"] = "1000",
+            ["Modular:RateLimits:Modules:Catalog:PermitsPerSecond"] = "1",
+            ["Modular:RateLimits:Modules:Catalog:Burst"] = "3",
+        });
+}
+
+[CollectionDefinition(Name)]
+public sealed class RateLimitSuite : ICollectionFixture<HostWithRateLimits>
+{
+    public const string Name = "rate-limits";
+}
+
+/// <summary>Over its limit, a client gets a 429 ProblemDetails with Retry-After; other clients and modules are not held back.</summary>
+[Collection(RateLimitSuite.Name)]
+public sealed class RateLimitTests(HostWithRateLimits app)
+{
+    [Fact]
+    public async Task a_client_over_a_modules_limit_gets_429_with_retry_after_and_no_one_else_does()
+    {
+        var alice = app.Tokens.Issue("alice", [Roles.Customer], TimeSpan.FromMinutes(5));
+        for (var i = 0; i < 3; i++) await SendAsync(alice, "/api/catalog/products", 200); // the burst
+
+        // The bucket refills at 1/s: within a few more requests (however slow this machine is) one is refused.
+        var refused = false;
+        for (var i = 0; i < 20 && !refused; i++)
+        {
+            var result = await SendAsync(alice, "/api/catalog/products", null);
+            if (result.Context.Response.StatusCode == 200) continue;
+            refused = true;
+            Assert.Equal(429, result.Context.Response.StatusCode);
+            Assert.Equal("application/problem+json", result.Context.Response.ContentType);
+            Assert.True(int.Parse(result.Context.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+            var problem = (await result.ReadAsJsonAsync<ProblemBody>())!;
+            Assert.Equal("/problems/too-many-requests", problem.Type);
+        }
+
+        Assert.True(refused, "20 requests past the burst, none refused");
+        await SendAsync(app.Tokens.Issue("bob", [Roles.Customer], TimeSpan.FromMinutes(5)), "/api/catalog/products", 200);
+        await SendAsync(alice, "/api/ordering/orders?customerId=alice", 200);
+        await SendAsync(alice, "/health/ready", 200);
+    }
+
+    private Task<IScenarioResult> SendAsync(string token, string url, int? status) => app.Host.Scenario(x =>
+    {
+        x.Get.Url(url);
+        x.WithRequestHeader("Authorization", $"Bearer {token}");
+        if (status is { } expected) x.StatusCodeShouldBe(expected);
+        else x.IgnoreStatusCode();
+    });
+}
