@@ -22,8 +22,12 @@ fi
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 # The embedded issuer's key: created on first use, shared with make token.
 export Modular__Authentication__SigningKeyFile=${Modular__Authentication__SigningKeyFile:-$PWD/.local/dev-signing-key}
+# Each module's store logs in as its own PostgreSQL role; their passwords derive from this secret (made once).
+[[ -f .local/dev-role-secret ]] || { mkdir -p .local; (umask 077; head -c 32 /dev/urandom | base64 > .local/dev-role-secret); }
+export Modular__Database__RoleSecret=${Modular__Database__RoleSecret:-$(cat .local/dev-role-secret)}
 echo "Building (the first build restores packages and takes a minute or two)..."
 dotnet build src/Host -nologo -v minimal -clp:NoSummary -warnaserror
+dotnet src/Host/bin/Debug/net10.0/Modular.Host.dll database-roles
 echo
 echo "  API:        $url/api/<module>/..."
 echo "  Swagger UI: $url/swagger"

@@ -90,11 +90,13 @@ public static class ModularHost
             health.AddCheck<RabbitMqHealthCheck>("rabbitmq", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
         }
 
+        var roleSecret = ModuleRoles.SecretFrom(configuration); // each store as its module's own role (ADR 0013)
         foreach (var module in modules.All)
         {
             module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them
             ModuleServices.Scan(services, module);
-            module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName) ?? sharedConnectionString);
+            module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName)
+                ?? (roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, module, roleSecret)));
         }
 
         builder.Host.UseWolverine(opts =>

@@ -1,6 +1,7 @@
 using JasperFx;
 using Modular.BuildingBlocks;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Persistence;
 using Modular.BuildingBlocks.Security;
 using Modular.BuildingBlocks.Topology;
 using Modular.Host;
@@ -12,6 +13,8 @@ try
     if (ModuleMapCommand.Handles(args)) return ModuleMapCommand.Run(args, HostedModules.All, builder.Configuration, Console.Out);
     // `token [--subject alice] [--roles customer]`: a token of the embedded issuer (make token).
     if (TokenCommand.Handles(args)) return TokenCommand.Run(args, builder.Configuration, Console.Out);
+    // `database-roles`: each module's PostgreSQL role and schema (make run and make test run it first).
+    if (DatabaseRolesCommand.Handles(args)) return await DatabaseRolesCommand.RunAsync(HostedModules.All, builder.Configuration, Console.Out);
     builder.AddModular(HostedModules.All);
 }
 catch (ModularConfigurationException e)

@@ -28,9 +28,17 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
             : throw new InvalidOperationException($"{RunningContainer.ImageVariable} is not set: run `make test`, which builds the image with podman.");
         _database = await TestDatabase.CreateAsync("compose-extracted");
         var compose = (await Tool.RunAsync("docker-compose", ["-f", "compose.extracted.yaml", "config"], Tool.RepositoryRoot(),
-                environment: new Dictionary<string, string> { ["MODULAR_SIGNING_KEY"] = Topology.SigningKey }))
+                environment: new Dictionary<string, string> { ["MODULAR_SIGNING_KEY"] = Topology.SigningKey, ["MODULAR_ROLE_SECRET"] = Topology.RoleSecret }))
             .EnsureSuccess("docker-compose config").Output;
         var services = Yaml.Documents(compose).Single().Map("services");
+
+        // The one-shot "roles" service first, as compose runs it: each module's role and schema, then it exits.
+        var roles = services.At("roles", "environment").ToDictionary(e => (string)e.Key, e => Rewrite((string)e.Key, (string)e.Value));
+        (await Tool.RunAsync("podman",
+        [
+            "run", "--rm", "--network", "host", .. roles.SelectMany(e => new[] { "--env", $"{e.Key}={e.Value}" }), image,
+            .. services.At("roles").List("command").Cast<string>(),
+        ])).EnsureSuccess("podman run roles");
 
         foreach (var service in AppServices)
         {

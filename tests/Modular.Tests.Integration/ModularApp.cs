@@ -3,7 +3,9 @@ using JasperFx.Resources;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Persistence;
 using Modular.BuildingBlocks.Security;
 using Modular.Tests.Support;
 using OpenTelemetry.Trace;
@@ -36,6 +38,11 @@ public class ModularApp : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync(GetType().Name);
         var settings = await SettingsAsync();
+        // Each module's store logs in as its own role, as make run's would (make run runs `database-roles` first).
+        await ModuleRoles.ProvisionAsync(Database.ConnectionString, Modular.Host.HostedModules.All, new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .AddInMemoryCollection([new(ModuleRoles.SecretKey, RoleSecret), .. Modules is null ? [] : new[] { new KeyValuePair<string, string?>(ModuleSelection.ConfigurationKey, Modules) }])
+            .Build());
         Host = await AlbaHost.For<Program>(builder =>
         {
             // Not "Development": the tests see what production clients see (no exception details).
@@ -45,6 +52,7 @@ public class ModularApp : IAsyncLifetime
             builder.UseSetting("Modular:Telemetry:Enabled", "true"); // traced into Spans, exported nowhere
             builder.UseSetting("Modular:Authentication:SigningKey", _signingKey); // the embedded issuer, a key per host
             builder.UseSetting("Modular:RateLimits:PermitsPerSecond", "0"); // one token sends every test's requests
+            builder.UseSetting(ModuleRoles.SecretKey, RoleSecret);
             if (Modules is not null) builder.UseSetting(ModuleSelection.ConfigurationKey, Modules);
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             // The test assembly's probe handlers subscribe to integration events, as another module would.
@@ -69,6 +77,9 @@ public class ModularApp : IAsyncLifetime
     }
 
     private readonly string _signingKey = EmbeddedIssuer.NewKey();
+
+    /// <summary>The secret the module roles' passwords are derived from (<c>Modular:Database:RoleSecret</c>).</summary>
+    public string RoleSecret { get; } = EmbeddedIssuer.NewKey();
 
     /// <summary>The host's embedded issuer: tokens for any subject and roles.</summary>
     public EmbeddedIssuer Tokens => EmbeddedIssuer.FromBase64(_signingKey);

@@ -23,8 +23,11 @@ public static class TransportSwitch
     public static string QueueName(ModuleDefinition module) => $"modular-{Slug(module.Name)}";
 
     /// <summary>Inbox/outbox tables: shared by a monolith's modules, separate for each deployment otherwise.</summary>
-    public static string MessageStorageSchema(TopologyMap map) =>
-        map.IsSingleDeployment ? "wolverine" : $"wolverine_{Slug(map.Current.Name).Replace('-', '_')}";
+    public static string MessageStorageSchema(TopologyMap map) => MessageStorageSchema(map, map.Current);
+
+    /// <summary>The schema of <paramref name="deployment"/>'s envelope storage.</summary>
+    public static string MessageStorageSchema(TopologyMap map, Deployment deployment) =>
+        map.IsSingleDeployment ? "wolverine" : $"wolverine_{Slug(deployment.Name).Replace('-', '_')}";
 
     /// <summary>The broker's <c>amqp://</c> URI; missing or malformed stops the host with one line.</summary>
     public static Uri RabbitMqUri(IConfiguration configuration) =>

@@ -16,6 +16,11 @@ public sealed class DeploymentFileTests
         Assert.Contains("condition: service_healthy", config, StringComparison.Ordinal);
         Assert.Contains("target: 8080", config, StringComparison.Ordinal);
         Assert.Contains($"Modular__Authentication__SigningKey: {Topologies.Topology.SigningKey}", config, StringComparison.Ordinal);
+        // The roles service makes each module's role before the app starts, with the secret the app derives passwords from.
+        var services = Yaml.Documents(config).Single().Map("services");
+        Assert.Equal(["database-roles"], services.At("roles").List("command").Cast<string>());
+        Assert.Equal("service_completed_successfully", services.At("app", "depends_on", "roles").Text("condition"));
+        Assert.Equal(2, config.Split($"Modular__Database__RoleSecret: {Topologies.Topology.RoleSecret}").Length - 1);
     }
 
     [Fact]
@@ -105,6 +110,6 @@ public sealed class DeploymentFileTests
 
     private static async Task<string> ComposeConfigAsync(string file) =>
         (await Tool.RunAsync("docker-compose", ["-f", file, "config"], Root,
-            environment: new Dictionary<string, string> { ["MODULAR_SIGNING_KEY"] = Topologies.Topology.SigningKey }))
+            environment: new Dictionary<string, string> { ["MODULAR_SIGNING_KEY"] = Topologies.Topology.SigningKey, ["MODULAR_ROLE_SECRET"] = Topologies.Topology.RoleSecret }))
         .EnsureSuccess("docker-compose config").Output;
 }

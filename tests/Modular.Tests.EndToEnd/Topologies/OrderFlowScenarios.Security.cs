@@ -121,3 +121,61 @@ public abstract partial class OrderFlowScenarios<TTopology>
     private Task<HttpResponseMessage> SendAsAsync(string? token, HttpMethod method, string path, object? body = null) =>
         _shop.SendAsync(Request(token, method, path, body));
 }
+
+/// <summary>Each module's store logs in as its own PostgreSQL role, whatever the topology; no role reaches another's schema.</summary>
+public abstract partial class OrderFlowScenarios<TTopology>
+{
+    private static readonly string[] Modules = ["Catalog", "Ordering", "Payments"];
+
+    [Fact]
+    public async Task every_module_store_is_connected_as_its_own_role_which_is_denied_the_other_modules_schemas()
+    {
+        var widget = await _shop.AddProductAsync($"ROLE-{_run}", 2m);
+        await _shop.WaitForOrderAsync(await _shop.PlaceAsync($"rita-{_run}", widget, 1), "Confirmed");
+
+        // Who is connected to the topology's database, by role: the report of what pools the topology opens.
+        var connections = new Dictionary<string, long>();
+        await using (var admin = new Npgsql.NpgsqlConnection(topology.DatabaseConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "select usename, count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() group by usename", admin);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) connections[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        output.WriteLine($"{typeof(TTopology).Name}: {string.Join(", ", connections.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"))} connections");
+        foreach (var module in Modules)
+        {
+            Assert.True(connections.ContainsKey(RoleOf(module)), $"no connection as {RoleOf(module)}");
+            await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(topology.DatabaseConnectionString)
+            {
+                Username = RoleOf(module),
+                Password = RolePassword(module),
+            }.ConnectionString);
+            await connection.OpenAsync();
+            foreach (var other in Modules.Where(m => m != module))
+            {
+                await using var command = new Npgsql.NpgsqlCommand(
+                    $"select count(*) from {other.ToLowerInvariant()}.{await FirstTableAsync(other)}", connection);
+                var denied = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => command.ExecuteScalarAsync());
+                Assert.Equal("42501", denied.SqlState); // insufficient_privilege: the schema itself is out of reach
+            }
+        }
+    }
+
+    private async Task<string> FirstTableAsync(string module)
+    {
+        await using var admin = new Npgsql.NpgsqlConnection(topology.DatabaseConnectionString);
+        await admin.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"select tablename from pg_tables where schemaname = '{module.ToLowerInvariant()}' limit 1", admin);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static string RoleOf(string module) => $"modular_{module.ToLowerInvariant()}";
+
+    /// <summary>The documented derivation: base64url(HMAC-SHA256(role secret, role name)), unpadded.</summary>
+    private static string RolePassword(string module) =>
+        Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Topology.RoleSecret),
+            System.Text.Encoding.UTF8.GetBytes(RoleOf(module)))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using Modular.Tests.EndToEnd.Browser;
 
 namespace Modular.Tests.EndToEnd.Topologies;
@@ -8,7 +9,7 @@ namespace Modular.Tests.EndToEnd.Topologies;
 /// The business flows, written once. Each subclass runs them unchanged against one topology: the monolith,
 /// every module in its own process over RabbitMQ, and Ordering extracted over PostgreSQL queues.
 /// </summary>
-public abstract partial class OrderFlowScenarios<TTopology>(TTopology topology) : IAsyncLifetime, IDisposable where TTopology : Topology
+public abstract partial class OrderFlowScenarios<TTopology>(TTopology topology, ITestOutputHelper output) : IAsyncLifetime, IDisposable where TTopology : Topology
 {
     private readonly ShopClient _shop = new(topology);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
@@ -302,16 +303,16 @@ public abstract partial class OrderFlowScenarios<TTopology>(TTopology topology) 
 }
 
 [Collection(EndToEndSuite.Name)]
-public sealed class MonolithFlows(MonolithTopology topology)
-    : OrderFlowScenarios<MonolithTopology>(topology), IClassFixture<MonolithTopology>;
+public sealed class MonolithFlows(MonolithTopology topology, ITestOutputHelper output)
+    : OrderFlowScenarios<MonolithTopology>(topology, output), IClassFixture<MonolithTopology>;
 
 [Collection(EndToEndSuite.Name)]
-public sealed class EveryModuleOverRabbitMqFlows(EveryModuleOverRabbitMq topology)
-    : OrderFlowScenarios<EveryModuleOverRabbitMq>(topology), IClassFixture<EveryModuleOverRabbitMq>;
+public sealed class EveryModuleOverRabbitMqFlows(EveryModuleOverRabbitMq topology, ITestOutputHelper output)
+    : OrderFlowScenarios<EveryModuleOverRabbitMq>(topology, output), IClassFixture<EveryModuleOverRabbitMq>;
 
 [Collection(EndToEndSuite.Name)]
-public sealed class OrderingOverPostgresQueuesFlows(OrderingOverPostgresQueues topology)
-    : OrderFlowScenarios<OrderingOverPostgresQueues>(topology), IClassFixture<OrderingOverPostgresQueues>;
+public sealed class OrderingOverPostgresQueuesFlows(OrderingOverPostgresQueues topology, ITestOutputHelper output)
+    : OrderFlowScenarios<OrderingOverPostgresQueues>(topology, output), IClassFixture<OrderingOverPostgresQueues>;
 
 /// <summary>One collection: topologies come up one after the other, not all at once on two cores.</summary>
 [CollectionDefinition(Name)]

@@ -107,6 +107,10 @@ public abstract class Topology : IAsyncLifetime
     {
         await StartServersAsync();
         Database = await TestDatabase.CreateAsync(GetType().Name, DatabaseServer);
+        // Each module's role and schema, made as make run makes them: the host's database-roles command, with the map.
+        (await Tool.RunAsync("dotnet", [HostProcess.BuiltHostAssembly, "database-roles", .. MapSettings(),
+            .. Transport is null ? Array.Empty<string>() : [$"--Modular:Deployment={GatewayDeployment}"], $"--ConnectionStrings:Postgres={Database.ConnectionString}",
+            $"--{RoleSecretKey}={RoleSecret}"])).EnsureSuccess("database-roles");
         foreach (var name in Deployments.Keys)
             for (var i = 0; i < InstancesOf(name); i++)
                 _processes.Add(CreateProcess(name));
@@ -131,6 +135,7 @@ public abstract class Topology : IAsyncLifetime
         {
             $"--ConnectionStrings:Postgres={DatabaseConnectionStringFor(deployment)}",
             $"--Modular:Authentication:SigningKey={SigningKey}",
+            $"--{RoleSecretKey}={RoleSecret}",
             // Where clients come in, Catalog allows each client 20 requests a second (bursts of 40): far above what a
             // flow sends, low enough for a test to cross it. The other modules are not limited: the fault suite's load
             // comes from one client.
@@ -142,12 +147,9 @@ public abstract class Topology : IAsyncLifetime
         if (Transport is null) return [.. settings, .. ExtraSettings]; // the monolith: no map
 
         settings.Add($"--Modular:Deployment={deployment}");
-        settings.Add($"--Modular:Topology:Transport={Transport}");
-        settings.Add($"--Modular:Topology:Gateway={GatewayDeployment}");
+        settings.AddRange(MapSettings());
         foreach (var (name, modules) in Deployments)
         {
-            for (var i = 0; i < modules.Length; i++)
-                settings.Add($"--Modular:Topology:Deployments:{name}:Modules:{i}={modules[i]}");
             var instances = _processes.Where(p => p.Name == name).ToList();
             for (var i = 0; i < instances.Count; i++)
                 settings.Add($"--Services:{name}:http:{i}={instances[i].Url}");
@@ -159,6 +161,25 @@ public abstract class Topology : IAsyncLifetime
         settings.AddRange(ExtraSettings); // last: they may override the above
         return settings;
     }
+
+    /// <summary>The topology map: transport, gateway, and which deployment runs which module (nothing for the monolith).</summary>
+    private IEnumerable<string> MapSettings()
+    {
+        if (Transport is null) yield break;
+        yield return $"--Modular:Topology:Transport={Transport}";
+        yield return $"--Modular:Topology:Gateway={GatewayDeployment}";
+        foreach (var (name, modules) in Deployments)
+            for (var i = 0; i < modules.Length; i++)
+                yield return $"--Modular:Topology:Deployments:{name}:Modules:{i}={modules[i]}";
+    }
+
+    public const string RoleSecretKey = "Modular:Database:RoleSecret";
+
+    /// <summary>The secret the module roles' passwords derive from, one per test run.</summary>
+    public static string RoleSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The topology's database as the tests reach it (the superuser; not a deployment's view of it).</summary>
+    public string DatabaseConnectionString => Database.ConnectionString;
 
     public async Task DisposeAsync()
     {

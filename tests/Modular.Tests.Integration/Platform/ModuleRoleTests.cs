@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Persistence;
+using Npgsql;
+
+namespace Modular.Tests.Integration.Platform;
+
+/// <summary>Each module's store logs in as its own role: its schema is its own, another module's is out of reach.</summary>
+[Collection(PlatformSuite.Name)]
+public sealed class ModuleRoleTests(ModularApp app)
+{
+    [Fact]
+    public async Task a_modules_role_uses_its_own_schema_and_gets_permission_denied_on_another_modules()
+    {
+        var modules = app.Host.Services.GetRequiredService<ActiveModules>().All;
+        Assert.Equal(3, modules.Count);
+
+        foreach (var module in modules)
+        {
+            await using var connection = new NpgsqlConnection(ModuleRoles.ConnectionString(app.Database.ConnectionString, module, app.RoleSecret));
+            await connection.OpenAsync();
+            Assert.Equal(ModuleRoles.RoleOf(module), await ScalarAsync(connection, "select current_user"));
+            // Its own tables, and Wolverine's message storage (its transactions write their outbox there).
+            await ScalarAsync(connection, $"create table {module.Schema}.probe (id int); drop table {module.Schema}.probe");
+            await ScalarAsync(connection, "select count(*) from wolverine.wolverine_outgoing_envelopes");
+
+            foreach (var other in modules.Where(m => m != module))
+            {
+                var table = await ScalarAsync(connection, $"select tablename from pg_tables where schemaname = '{other.Schema}' limit 1");
+                Assert.NotNull(table);
+                var denied = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(connection, $"select count(*) from {other.Schema}.{table}"));
+                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
+                denied = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(connection, $"create table {other.Schema}.intruder (id int)"));
+                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
+            }
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}
