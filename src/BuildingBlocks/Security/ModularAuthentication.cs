@@ -62,8 +62,22 @@ public static class ModularAuthentication
                 if (settings["MetadataAddress"] is { Length: > 0 } metadata) jwt.MetadataAddress = metadata;
                 jwt.RequireHttpsMetadata = !bool.TryParse(settings["RequireHttpsMetadata"], out var https) || https;
                 jwt.RefreshOnIssuerKeyNotFound = true; // a token signed with a key the issuer just rotated in
+                // How soon a key the issuer rotated out stops being accepted, and how often an unknown key may trigger
+                // a fetch of the JWKS (a flood of forged kids must not become a flood of requests to the issuer).
+                var refresh = settings.GetValue("MetadataRefreshInterval", TimeSpan.FromHours(1));
+                jwt.AutomaticRefreshInterval = refresh >= TimeSpan.FromMinutes(5) ? refresh
+                    : throw new ModularConfigurationException($"{Section}:MetadataRefreshInterval is {refresh}; the least the token library allows is 00:05:00.");
+                jwt.RefreshInterval = settings.GetValue("KeyRefreshMinimum", TimeSpan.FromSeconds(30));
             }
         });
+
+        if (embedded is null)
+            // Once the host has the issuer's current keys, a key the issuer retired is refused at once: no falling back
+            // to the "last known good" key set, which would keep accepting it for up to an hour (ADR 0013).
+            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+            {
+                if (jwt.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
+            });
 
         var grants = new PermissionGrants(PlatformPermissions.All.Concat(modules.SelectMany(m => m.Permissions)));
         services.AddSingleton(grants);
