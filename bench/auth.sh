@@ -9,10 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 orders=${1:-1000}; concurrency=${2:-32}; baseline=${BASELINE:-92b2fdc^}
-out=$(mktemp -d); port=18126
+out=$(mktemp -d); pgroot=$(mktemp -d /tmp/modular-bench-pg.XXXXXX); port=18126
+chmod 755 "$pgroot" # as root, the server runs as the postgres user: it must reach its folder
 cleanup() {
   [[ -n ${pid:-} ]] && kill "$pid" 2>/dev/null
-  for d in "$out"/pg-*; do [[ -d $d ]] && eng/postgres.sh remove "$d" >/dev/null 2>&1; done
+  for d in "$pgroot"/*; do [[ -d $d ]] && eng/postgres.sh remove "$d" >/dev/null 2>&1; done
+  rm -rf "$pgroot"
   git worktree remove --force "$out/baseline-src" >/dev/null 2>&1 || true
   rm -rf "$out"
 }
@@ -28,7 +30,7 @@ export MODULAR_TOKEN=$(dotnet "$out/current/Modular.Host.dll" token)
 
 measure() { # name app [extra environment...]
   local name=$1 app=$2; shift 2
-  local cs; cs=$(eng/postgres.sh start "$out/pg-$name" 2>/dev/null)
+  local cs; cs=$(eng/postgres.sh start "$pgroot/$name" 2>/dev/null)
   if [[ $name == roles ]]; then
     env "$@" ConnectionStrings__Postgres="$cs" dotnet "$app/Modular.Host.dll" database-roles >/dev/null
   fi
@@ -39,7 +41,7 @@ measure() { # name app [extra environment...]
   echo "== $name"
   dotnet "$out/bench/Modular.Bench.dll" "http://127.0.0.1:$port" "$orders" "$concurrency"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  eng/postgres.sh remove "$out/pg-$name" >/dev/null 2>&1
+  eng/postgres.sh remove "$pgroot/$name" >/dev/null 2>&1
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); orders: $orders, concurrency: $concurrency; baseline: $(git rev-parse --short "$baseline")"
