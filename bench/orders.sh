@@ -2,6 +2,7 @@
 # Order throughput and POST→Confirmed latency of the monolith (Release build, local PostgreSQL with
 # fsync on), with the simplest write (add product) measured in the same run as the baseline.
 # Usage: bench/orders.sh [orders=1000] [concurrency=32]
+#   CONNECTION_SETTINGS=";Max Auto Prepare=0" bench/orders.sh   appends Npgsql settings (a same-session baseline)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 orders=${1:-1000}; concurrency=${2:-32}
@@ -17,7 +18,7 @@ export MODULAR_TOKEN=$(dotnet "$out/app/Modular.Host.dll" token)
 dotnet build bench/Modular.Bench -c Release -o "$out/bench" -nologo -v q >/dev/null
 cs=$(eng/postgres.sh start "$pgdir" 2>/dev/null)
 
-ConnectionStrings__Postgres="$cs" Modular__CodeGeneration=Static Logging__LogLevel__Default=Warning \
+ConnectionStrings__Postgres="$cs${CONNECTION_SETTINGS:-}" Modular__CodeGeneration=Static Logging__LogLevel__Default=Warning \
   dotnet "$out/app/Modular.Host.dll" --urls "http://127.0.0.1:$port" >"$out/host.log" 2>&1 &
 pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready"; do sleep 0.1; done

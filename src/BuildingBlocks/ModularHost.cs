@@ -48,6 +48,7 @@ public static class ModularHost
             throw new ModularConfigurationException(
                 $"ConnectionStrings:{SharedConnectionStringName} is not set: point it at PostgreSQL (make run does it for you).");
         RequireConnectionString(SharedConnectionStringName, sharedConnectionString);
+        sharedConnectionString = StatementEconomy.Apply(sharedConnectionString);
         foreach (var module in modules.All)
             if (configuration.GetConnectionString(module.ConnectionStringName) is { } own) RequireConnectionString(module.ConnectionStringName, own);
 
@@ -95,8 +96,9 @@ public static class ModularHost
         {
             module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them
             ModuleServices.Scan(services, module);
-            module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName)
-                ?? (roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, module, roleSecret)));
+            module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName) is { } own
+                ? StatementEconomy.Apply(own)
+                : roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, module, roleSecret));
         }
 
         builder.Host.UseWolverine(opts =>
