@@ -32,8 +32,6 @@ public sealed record Caller(string? Subject, string? ClientId)
 
     public static Caller Nobody { get; } = new(null, null);
 
-    public bool IsKnown => Subject is not null;
-
     public static Caller Of(Envelope? envelope) => envelope?.UserName is { Length: > 0 } subject
         ? new Caller(subject, envelope.Headers.TryGetValue(ClientIdHeader, out var client) ? client : null)
         : Nobody;
