@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Modular.BuildingBlocks.Messaging;
+using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Persistence;
 using Npgsql;
 
@@ -12,16 +13,18 @@ namespace Modular.BuildingBlocks.Http;
 
 /// <summary>
 /// Turns exceptions that escape an endpoint into RFC 7807 bodies: unreadable requests are the client's
-/// fault (400/415), lost races on a unique key or a version are 409, a database or broker out of reach is
+/// fault (400/415), a value a module declared unique (<see cref="UniqueValue"/>) already taken or a lost race on a
+/// version is 409, a database or broker out of reach is
 /// a 503 with <c>Retry-After</c>, anything else is a 500. Exception details only ever go to the log.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(
     IProblemDetailsService problemDetails,
+    ActiveModules modules,
     ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Classify(exception);
+        var problem = Classify(exception, modules.UniqueValues);
         // The details stay in the log, found by the trace id the answer carries; no answer names internals.
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
@@ -42,7 +45,12 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         });
     }
 
-    internal static ProblemDetails Classify(Exception exception) => Unwrap(exception) switch
+    internal static ProblemDetails Classify(Exception exception, IReadOnlyList<UniqueValue>? uniqueValues = null) =>
+        UniqueValues.TakenIn(exception, uniqueValues ?? []) is { } taken
+            ? Problems.Conflict(taken.Title, taken.Detail)
+            : Classify(Unwrap(exception));
+
+    private static ProblemDetails Classify(Exception exception) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new ProblemDetails
         {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Persistence;
 
 namespace Modular.BuildingBlocks.Http;
@@ -37,7 +39,9 @@ internal static class WriteRequests
                     await next(context);
                     return;
                 }
-                catch (Exception e) when (WriteConflicts.IsConflict(e) && !context.Response.HasStarted)
+                // A declared unique value already taken is no race: another attempt finds it taken again.
+                catch (Exception e) when (WriteConflicts.IsConflict(e) && UniqueValues.TakenIn(e, context.RequestServices.GetRequiredService<ActiveModules>().UniqueValues) is null
+                                          && !context.Response.HasStarted)
                 {
                     await Task.Delay(pause, CancellationToken.None);
                     context.Request.Body.Position = 0;

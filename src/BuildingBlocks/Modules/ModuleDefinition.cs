@@ -33,6 +33,9 @@ public abstract class ModuleDefinition
     /// <summary>What callers may do in this module, and which roles may (ADR 0013). Each is an authorization policy.</summary>
     public virtual IReadOnlyList<Security.Permission> Permissions => [];
 
+    /// <summary>What a write that breaks one of the module's unique indexes is answered (409), by index name.</summary>
+    public virtual IReadOnlyList<UniqueValue> UniqueValues => [];
+
     /// <summary>Hook for registrations the convention scan cannot express.</summary>
     protected internal virtual void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Modular.Modules.Catalog.Contracts;
 using Modular.Modules.Ordering;
 using Modular.Modules.Ordering.Contracts;
@@ -76,14 +77,34 @@ public sealed class DuplicateDeliveryTests(ModularApp app) : OrderingTest(app)
     }
 
     [Fact]
-    public async Task a_repeated_internal_payment_step_requests_payment_once()
+    public async Task placing_requests_payment_in_the_same_transaction_and_a_payment_step_queued_by_an_earlier_version_changes_nothing()
     {
         var (id, placed) = await PlaceConfirmedOrderAsync();
+        Assert.Empty(placed.Sent.MessagesOf<RequestPayment>());
 
-        var again = await RepublishAsync(placed.Sent.SingleMessage<RequestPayment>());
+        var again = await RepublishAsync(new RequestPayment(id));
 
         Assert.Empty(again.Sent.MessagesOf<PaymentRequestedEvent>());
         Assert.Equal(OrderStatus.Confirmed, (await GetOrderAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task an_order_an_earlier_version_placed_moves_on_to_payment_when_its_queued_step_arrives()
+    {
+        var widget = await AddProductAsync("WID-1", 10m);
+        var id = Guid.NewGuid();
+        await using (var session = Host.Services.GetRequiredService<IOrderingStore>().LightweightSession())
+        {
+            // What an earlier version committed: the order placed, its payment step still queued.
+            session.Events.StartStream<Order>(id, new OrderPlaced(id, "kim", [new OrderLine(widget, "WID-1", "Product WID-1", 1, 10m)],
+                "EUR", $"{widget:N}x1", DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+
+        await RepublishAsync(new RequestPayment(id));
+
+        Assert.Equal(OrderStatus.Confirmed, (await GetOrderAsync(id)).Status);
+        Assert.Equal(PaymentStatus.Captured, (await GetPaymentAsync(id)).Status);
     }
 
     [Fact]

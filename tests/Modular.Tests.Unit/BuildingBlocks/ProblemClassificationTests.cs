@@ -25,6 +25,21 @@ public sealed class ProblemClassificationTests
         Assert.Equal(409, ProblemDetailsExceptionHandler.Classify(new InvalidOperationException("outer", unique)).Status);
     }
 
+    [Fact]
+    public void a_value_a_module_declared_unique_is_answered_in_the_modules_words_even_when_marten_calls_it_a_duplicate_document()
+    {
+        var declared = new UniqueValue("catalog_product_sku", "SKU already in use.", "Choose another.");
+        var taken = new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation,
+            tableName: "mt_doc_product", constraintName: "catalog_product_sku");
+        var asMartenReportsIt = new JasperFx.DocumentAlreadyExistsException(taken, typeof(object), Guid.NewGuid());
+
+        var problem = ProblemDetailsExceptionHandler.Classify(asMartenReportsIt, [declared]);
+
+        Assert.Equal((409, "SKU already in use.", "Choose another."), (problem.Status, problem.Title, problem.Detail));
+        Assert.Equal(declared, UniqueValues.TakenIn(asMartenReportsIt, [declared]));
+        Assert.Null(UniqueValues.TakenIn(asMartenReportsIt, [declared with { Index = "other_index" }]));
+    }
+
     [Theory]
     [InlineData(PostgresErrorCodes.CannotConnectNow)] // 57P03: the database is starting up
     [InlineData(PostgresErrorCodes.AdminShutdown)] // 57P01: it is shutting down

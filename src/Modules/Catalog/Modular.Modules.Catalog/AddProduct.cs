@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +9,7 @@ using Wolverine.Marten;
 
 namespace Modular.Modules.Catalog;
 
-/// <summary>Add a product. The SKU is unique across the catalog (case-insensitive).</summary>
+/// <summary>Add a product. The SKU is unique across the catalog (case-insensitive): the unique index decides (409).</summary>
 public sealed record AddProduct(
     [property: StringLength(ProductRules.MaxSkuLength, MinimumLength = 1), RegularExpression(ProductRules.SkuPattern)] string Sku,
     [property: StringLength(ProductRules.MaxNameLength, MinimumLength = 1), RegularExpression(ProductRules.NotBlank)] string Name,
@@ -32,15 +31,6 @@ public static class AddProductEndpoint
         .CheckDescription(command.Description)
         .CheckPrice(command.Price)
         .ToProblem();
-
-    public static async Task<ProblemDetails> LoadAsync(AddProduct command, IQuerySession session, CancellationToken ct)
-    {
-        var sku = ProductRules.NormalizeSku(command.Sku);
-        var taken = await session.Query<Product>().AnyAsync(p => p.Sku == sku, ct);
-        return taken
-            ? Problems.Conflict("SKU already in use.", $"A product with SKU '{sku}' already exists.")
-            : WolverineContinue.NoProblems;
-    }
 
     [WolverinePost("/api/catalog/products")]
     [Authorize(CatalogPermissions.Write)]

@@ -1,5 +1,6 @@
 using Marten;
 using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Persistence;
 using Modular.BuildingBlocks.Security;
 
 namespace Modular.Modules.Catalog;
@@ -18,10 +19,16 @@ public sealed class CatalogModule : ModuleDefinition<ICatalogStore>
         new(CatalogPermissions.Write, "Add products, change prices, retire products.", Roles.Staff),
     ];
 
+    /// <summary>SKUs are stored upper-cased, so the index compares them ignoring case.</summary>
+    public const string SkuIndex = "catalog_product_sku";
+
+    public override IReadOnlyList<UniqueValue> UniqueValues { get; } =
+        [new(SkuIndex, "SKU already in use.", "Another product has this SKU (SKUs are compared ignoring case); choose another.")];
+
     protected override void ConfigureStore(StoreOptions options)
     {
         options.Schema.For<Product>()
-            .UniqueIndex(Marten.Schema.UniqueIndexType.Computed, "catalog_product_sku", p => p.Sku)
+            .UniqueIndex(Marten.Schema.UniqueIndexType.Computed, SkuIndex, p => p.Sku)
             .Index(p => p.Name)
             .UseOptimisticConcurrency(true);
     }

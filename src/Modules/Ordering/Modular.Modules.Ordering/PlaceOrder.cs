@@ -33,14 +33,11 @@ public sealed record PlaceOrderLine(Guid ProductId, [property: Range(1, PlaceOrd
     public static PlaceOrderLine Example { get; } = new(new Guid("01936b2e-0000-7000-8000-000000000001"), 2);
 }
 
-/// <summary>201 with the order's id; its URL is in <c>Location</c>. Payment follows asynchronously.</summary>
+/// <summary>201 with the order's id (status AwaitingPayment); its URL is in <c>Location</c>. Payment follows asynchronously.</summary>
 public sealed record OrderAccepted(Guid Id, string Url, OrderStatus Status) : CreationResponse(Url);
 
 /// <summary>What placing an order needs to know: an earlier order under the same key, and the products.</summary>
 public sealed record PlaceOrderState(Order? Existing, IReadOnlyDictionary<Guid, CatalogProduct> Products);
-
-/// <summary>Fresh internal command: move a placed order on to payment.</summary>
-public sealed record RequestPayment(Guid OrderId);
 
 public static class PlaceOrderEndpoint
 {
@@ -127,15 +124,21 @@ public static class PlaceOrderEndpoint
 
         var id = OrderIdFor(command);
         var lines = command.Lines.Select(l => LineFor(state.Products[l.ProductId], l.Quantity)).ToList();
+        var now = clock.GetUtcNow();
         var placed = new OrderPlaced(id, command.CustomerId.Trim(), lines, state.Products[lines[0].ProductId].Currency,
-            FingerprintOf(command), clock.GetUtcNow());
+            FingerprintOf(command), now);
+        // Payment is requested in the same transaction that places the order: one commit, and Payments' request
+        // leaves with the order's own outbox (issue 12; ADR 0005 has the history).
+        var order = Order.Create(placed);
+        var requested = order.RequestPayment(now)!;
 
         var messages = new OutgoingMessages
         {
-            new OrderPlacedEvent(id, placed.CustomerId, lines.Sum(l => l.LineTotal), placed.Currency, lines.Count, placed.PlacedAt),
-            new RequestPayment(id),
+            new OrderPlacedEvent(id, placed.CustomerId, order.Total, placed.Currency, lines.Count, placed.PlacedAt),
+            new PaymentRequestedEvent(id, order.CustomerId, order.Total, order.Currency, requested.RequestedAt),
         };
-        return (Accepted(id, OrderStatus.Placed), messages, MartenOps.StartStream<Order>(id, placed));
+        order.Apply(requested);
+        return (Accepted(id, order.Status), messages, MartenOps.StartStream<Order>(id, placed, requested));
     }
 
     private static OrderLine LineFor(CatalogProduct product, int quantity) =>

@@ -3,7 +3,14 @@ using Modular.Modules.Ordering.Contracts;
 
 namespace Modular.Modules.Ordering;
 
-/// <summary>Placed → AwaitingPayment: ask Payments for the order's total (the step where stock or fraud checks would go).</summary>
+/// <summary>
+/// Internal command of earlier versions, which requested payment in a step of its own after placing the order.
+/// Placing an order now requests payment in the same transaction; this stays so that a message an earlier version
+/// queued (in the inbox, or in flight during an upgrade) still moves its order on. Nothing sends it any more.
+/// </summary>
+public sealed record RequestPayment(Guid OrderId);
+
+/// <summary>Placed → AwaitingPayment for an order an earlier version placed: ask Payments for the order's total.</summary>
 public static class RequestPaymentHandler
 {
     public static async Task<PaymentRequestedEvent?> Handle(RequestPayment command, IDocumentSession session, TimeProvider clock,
