@@ -48,7 +48,7 @@ public static class ModularHost
             throw new ModularConfigurationException(
                 $"ConnectionStrings:{SharedConnectionStringName} is not set: point it at PostgreSQL (make run does it for you).");
         RequireConnectionString(SharedConnectionStringName, sharedConnectionString);
-        sharedConnectionString = StatementEconomy.Apply(sharedConnectionString);
+        sharedConnectionString = ConnectionDefaults.Apply(sharedConnectionString);
         foreach (var module in modules.All)
             if (configuration.GetConnectionString(module.ConnectionStringName) is { } own) RequireConnectionString(module.ConnectionStringName, own);
 
@@ -97,7 +97,7 @@ public static class ModularHost
             module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them
             ModuleServices.Scan(services, module);
             module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName) is { } own
-                ? StatementEconomy.Apply(own)
+                ? ConnectionDefaults.Apply(own)
                 : roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, module, roleSecret));
         }
 

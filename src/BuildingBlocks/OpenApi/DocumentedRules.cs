@@ -16,8 +16,6 @@ namespace Modular.BuildingBlocks.OpenApi;
 /// </summary>
 internal sealed class DocumentedRules : IOperationFilter
 {
-    private static readonly NullabilityInfoContext Nullability = new();
-
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         if (context.ApiDescription.ActionDescriptor is WolverineActionDescriptor { Chain: { } chain }) DescribeWolverine(operation, chain);
@@ -39,12 +37,15 @@ internal sealed class DocumentedRules : IOperationFilter
         operation.Description = chain.EndpointDescription;
 
         var parameters = chain.Method.Method.GetParameters();
+        // Not thread-safe (it caches in a plain dictionary): one per operation described, never shared by hosts
+        // that build their documents at the same time (a shared one once answered a test host's request with 500).
+        var nullability = new NullabilityInfoContext();
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter.In != ParameterLocation.Query) continue;
             var declared = parameters.FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase));
             if (declared is null) continue;
-            if (!declared.ParameterType.IsValueType && Nullability.Create(declared).ReadState == NullabilityState.NotNull)
+            if (!declared.ParameterType.IsValueType && nullability.Create(declared).ReadState == NullabilityState.NotNull)
                 parameter.Required = true;
             if (parameter.Schema is OpenApiSchema schema) Limit(schema, declared);
         }

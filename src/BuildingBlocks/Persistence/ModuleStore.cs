@@ -19,9 +19,9 @@ internal static class ModuleStore
                 options.DatabaseSchemaName = module.Schema;
                 options.Events.DatabaseSchemaName = module.Schema;
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                // One connection per session, i.e. per endpoint call or handled message: its reads and its commit share
-                // one pool checkout instead of taking one each (ADR 0015).
-                options.UseStickyConnectionLifetimes = true;
+                // Not Marten's sticky connections (one checkout per session): a session then keeps a connection that a
+                // database restart broke, and Marten's retry runs on it again — requests fail after a restart that
+                // per-operation checkouts ride through (ADR 0015).
                 // Who caused each change: the caller's subject, relayed by Wolverine into the outboxed session.
                 options.Policies.ForAllDocuments(mapping => mapping.Metadata.LastModifiedBy.Enabled = true);
                 options.Events.MetadataConfig.UserNameEnabled = true;

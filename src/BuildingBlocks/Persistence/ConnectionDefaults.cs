@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Modular.BuildingBlocks.Persistence;
+
+/// <summary>
+/// What every connection string Modular opens PostgreSQL with gets, unless it names the setting itself:
+/// <list type="bullet">
+/// <item><c>Max Auto Prepare=64</c> (ADR 0014): a statement sent <c>Auto Prepare Min Usages</c> times (5) on a physical
+/// connection is prepared there, so PostgreSQL stops parsing and planning it again. Npgsql keeps prepared statements
+/// across pool returns and prepares again on a new physical connection (after a database restart). 0 = off.</item>
+/// <item><c>Keepalive=1</c> (ADR 0015): a connection idle in the pool for a second is checked with an empty query, so
+/// the connections a database restart cut are dropped from the pool within a second or two — instead of being handed,
+/// one by one, to requests that then fail (Npgsql checks nothing on checkout, by design). Reads would ride through
+/// anyway (Marten retries them on a fresh connection); a write that fails on one is not retried (it cannot know what
+/// committed) and would be answered 503. 0 = off.</item>
+/// </list>
+/// </summary>
+public static partial class ConnectionDefaults
+{
+    /// <summary>How many distinct statements each physical connection keeps prepared (Marten's and Wolverine's hot set fits).</summary>
+    public const int MaxAutoPrepare = 64;
+
+    /// <summary>Seconds of idleness after which a pooled connection is checked.</summary>
+    public const int KeepaliveSeconds = 1;
+
+    public static string Apply(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Names(connectionString, "maxautoprepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
+        if (!Names(connectionString, "keepalive")) builder.KeepAlive = KeepaliveSeconds;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Whether the connection string sets <paramref name="setting"/> (compared without spaces, ignoring case).</summary>
+    private static bool Names(string connectionString, string setting) =>
+        SettingNames().Matches(connectionString).Any(m =>
+            string.Equals(m.Groups[1].Value.Replace(" ", "", StringComparison.Ordinal), setting, StringComparison.OrdinalIgnoreCase));
+
+    [GeneratedRegex(@"(?:^|;)\s*([^=;]+?)\s*=", RegexOptions.CultureInvariant)]
+    private static partial Regex SettingNames();
+}
