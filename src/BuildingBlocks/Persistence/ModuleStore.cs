@@ -19,9 +19,10 @@ internal static class ModuleStore
                 options.DatabaseSchemaName = module.Schema;
                 options.Events.DatabaseSchemaName = module.Schema;
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                // Not Marten's sticky connections (one checkout per session): a session then keeps a connection that a
-                // database restart broke, and Marten's retry runs on it again — requests fail after a restart that
-                // per-operation checkouts ride through (ADR 0015).
+                // One connection per session, i.e. per endpoint call or handled message: its reads and its commit share
+                // one checkout. Connections a database restart cut leave the pool within a second (ConnectionDefaults'
+                // keepalive), so a session rarely starts on one (ADR 0015).
+                options.UseStickyConnectionLifetimes = true;
                 // Who caused each change: the caller's subject, relayed by Wolverine into the outboxed session.
                 options.Policies.ForAllDocuments(mapping => mapping.Metadata.LastModifiedBy.Enabled = true);
                 options.Events.MetadataConfig.UserNameEnabled = true;
