@@ -26,6 +26,17 @@ public sealed class ProblemClassificationTests
     }
 
     [Fact]
+    public void a_unique_key_taken_meanwhile_is_a_race_to_run_again_unless_a_module_declared_the_value_unique()
+    {
+        var unique = new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation,
+            constraintName: "pkey_mt_streams_id");
+        var declared = new UniqueValue("catalog_product_sku", "SKU already in use.", "Choose another.");
+
+        Assert.True(WriteConflicts.IsConflict(new InvalidOperationException("outer", unique)));
+        Assert.Null(UniqueValues.TakenIn(unique, [declared])); // so WriteRequests runs it again
+    }
+
+    [Fact]
     public void a_value_a_module_declared_unique_is_answered_in_the_modules_words_even_when_marten_calls_it_a_duplicate_document()
     {
         var declared = new UniqueValue("catalog_product_sku", "SKU already in use.", "Choose another.");
