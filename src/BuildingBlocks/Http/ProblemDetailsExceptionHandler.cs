@@ -13,8 +13,8 @@ namespace Modular.BuildingBlocks.Http;
 
 /// <summary>
 /// Turns exceptions that escape an endpoint into RFC 7807 bodies: unreadable requests are the client's
-/// fault (400/415), a value a module declared unique (<see cref="UniqueValue"/>) already taken or a lost race on a
-/// version is 409, a database or broker out of reach is
+/// fault (400/415), a value a module declared unique (<see cref="UniqueValue"/>) already taken, or a write that kept
+/// losing races to others (a version, a key taken meanwhile), is 409, a database or broker out of reach is
 /// a 503 with <c>Retry-After</c>, anything else is a 500. Exception details only ever go to the log.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(
@@ -46,7 +46,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
     }
 
     internal static ProblemDetails Classify(Exception exception, IReadOnlyList<UniqueValue>? uniqueValues = null) =>
-        UniqueValues.TakenIn(exception, uniqueValues ?? []) is { } taken
+        UniqueValue.TakenIn(exception, uniqueValues ?? []) is { } taken
             ? Problems.Conflict(taken.Title, taken.Detail)
             : Classify(Unwrap(exception));
 

@@ -40,8 +40,7 @@ internal static class WriteRequests
                     return;
                 }
                 // A declared unique value already taken is no race: another attempt finds it taken again.
-                catch (Exception e) when (WriteConflicts.IsConflict(e) && UniqueValues.TakenIn(e, context.RequestServices.GetRequiredService<ActiveModules>().UniqueValues) is null
-                                          && !context.Response.HasStarted)
+                catch (Exception e) when (WriteConflicts.IsConflict(e) && !IsTakenValue(e, context) && !context.Response.HasStarted)
                 {
                     await Task.Delay(pause, CancellationToken.None);
                     context.Request.Body.Position = 0;
@@ -50,4 +49,7 @@ internal static class WriteRequests
 
             await next(context); // the last attempt: a conflict now goes to the exception handler (409)
         });
+
+    private static bool IsTakenValue(Exception exception, HttpContext context) =>
+        UniqueValue.TakenIn(exception, context.RequestServices.GetRequiredService<ActiveModules>().UniqueValues) is not null;
 }

@@ -6,9 +6,7 @@ namespace Modular.BuildingBlocks.Persistence;
 /// between a check and the insert (issue 12). Declared on the module (<c>ModuleDefinition.UniqueValues</c>); the
 /// index is named the same in <c>ConfigureStore</c>.
 /// </summary>
-public sealed record UniqueValue(string Index, string Title, string Detail);
-
-public static class UniqueValues
+public sealed record UniqueValue(string Index, string Title, string Detail)
 {
     /// <summary>The declared value a failed write found taken, if that is why it failed (Marten may have wrapped the error).</summary>
     public static UniqueValue? TakenIn(Exception exception, IReadOnlyList<UniqueValue> declared)

@@ -33,7 +33,7 @@ public sealed class ProblemClassificationTests
         var declared = new UniqueValue("catalog_product_sku", "SKU already in use.", "Choose another.");
 
         Assert.True(WriteConflicts.IsConflict(new InvalidOperationException("outer", unique)));
-        Assert.Null(UniqueValues.TakenIn(unique, [declared])); // so WriteRequests runs it again
+        Assert.Null(UniqueValue.TakenIn(unique, [declared])); // so WriteRequests runs it again
     }
 
     [Fact]
@@ -47,8 +47,8 @@ public sealed class ProblemClassificationTests
         var problem = ProblemDetailsExceptionHandler.Classify(asMartenReportsIt, [declared]);
 
         Assert.Equal((409, "SKU already in use.", "Choose another."), (problem.Status, problem.Title, problem.Detail));
-        Assert.Equal(declared, UniqueValues.TakenIn(asMartenReportsIt, [declared]));
-        Assert.Null(UniqueValues.TakenIn(asMartenReportsIt, [declared with { Index = "other_index" }]));
+        Assert.Equal(declared, UniqueValue.TakenIn(asMartenReportsIt, [declared]));
+        Assert.Null(UniqueValue.TakenIn(asMartenReportsIt, [declared with { Index = "other_index" }]));
     }
 
     [Theory]
