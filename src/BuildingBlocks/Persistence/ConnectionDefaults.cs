@@ -13,7 +13,7 @@ namespace Modular.BuildingBlocks.Persistence;
 /// the connections a database restart cut are dropped from the pool within a second or two — instead of being handed,
 /// one by one, to requests that then fail (Npgsql checks nothing on checkout, by design). Reads would ride through
 /// anyway (Marten retries them on a fresh connection); a write that fails on one is not retried (it cannot know what
-/// committed) and would be answered 503. 0 = off.</item>
+/// committed) and would be answered 503. Costs ~12 % of read throughput (docs/benchmarks.md). 0 = off.</item>
 /// </list>
 /// </summary>
 public static partial class ConnectionDefaults
