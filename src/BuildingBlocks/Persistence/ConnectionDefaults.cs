@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Data.Common;
 using Npgsql;
 
 namespace Modular.BuildingBlocks.Persistence;
@@ -16,7 +16,7 @@ namespace Modular.BuildingBlocks.Persistence;
 /// committed) and would be answered 503. Costs ~12 % of read throughput (docs/benchmarks.md). 0 = off.</item>
 /// </list>
 /// </summary>
-public static partial class ConnectionDefaults
+public static class ConnectionDefaults
 {
     /// <summary>How many distinct statements each physical connection keeps prepared (Marten's and Wolverine's hot set fits).</summary>
     public const int MaxAutoPrepare = 64;
@@ -26,17 +26,12 @@ public static partial class ConnectionDefaults
 
     public static string Apply(string connectionString)
     {
+        // The generic builder keeps only the keys the string names (lower-cased, as written); Npgsql's knows them all.
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Names(connectionString, "maxautoprepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
-        if (!Names(connectionString, "keepalive")) builder.KeepAlive = KeepaliveSeconds;
+        if (!named.Contains("maxautoprepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
+        if (!named.Contains("keepalive")) builder.KeepAlive = KeepaliveSeconds;
         return builder.ConnectionString;
     }
-
-    /// <summary>Whether the connection string sets <paramref name="setting"/> (compared without spaces, ignoring case).</summary>
-    private static bool Names(string connectionString, string setting) =>
-        SettingNames().Matches(connectionString).Any(m =>
-            string.Equals(m.Groups[1].Value.Replace(" ", "", StringComparison.Ordinal), setting, StringComparison.OrdinalIgnoreCase));
-
-    [GeneratedRegex(@"(?:^|;)\s*([^=;]+?)\s*=", RegexOptions.CultureInvariant)]
-    private static partial Regex SettingNames();
 }

@@ -6,11 +6,10 @@ namespace Modular.BuildingBlocks.Persistence;
 /// <summary>
 /// One rule for "another write got there first": a stale version, a stream or document id created meanwhile (by
 /// another request, or by this request's own resend), or any other unique key taken meanwhile — Marten names some
-/// of these (stream and document ids) and lets others through as PostgreSQL's unique violation, e.g. a stream whose
-/// events were written by a resend that committed first. A value a module declares unique (<see cref="UniqueValue"/>)
-/// is the exception: taken is an answer, not a race, and callers check it first. Nothing was committed; doing the work again on fresh data
-/// decides it. Messages that fail this way are retried after a short cooldown, HTTP writes are run again (see
-/// <c>WriteRequests</c>), and a conflict that persists is answered 409.
+/// of these (stream and document ids) and lets others through as PostgreSQL's unique violation. Nothing was
+/// committed; doing the work again on fresh data decides it. Messages that fail this way are retried after a short
+/// cooldown, HTTP writes are run again (see <c>WriteRequests</c>), and a conflict that persists is answered 409.
+/// A value a module declares unique (<see cref="UniqueValue"/>) is no race: <c>WriteRequests</c> answers it at once.
 /// </summary>
 public static class WriteConflicts
 {

@@ -23,4 +23,12 @@ public sealed class ConnectionDefaultsTests
 
         Assert.Equal((0, 0), (applied.MaxAutoPrepare, applied.KeepAlive));
     }
+
+    [Fact]
+    public void a_setting_inside_a_quoted_value_is_not_the_setting()
+    {
+        var applied = new NpgsqlConnectionStringBuilder(ConnectionDefaults.Apply("Host=db;Password=\"a;Keepalive=0\""));
+
+        Assert.Equal((ConnectionDefaults.KeepaliveSeconds, "a;Keepalive=0"), (applied.KeepAlive, applied.Password));
+    }
 }
