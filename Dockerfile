@@ -20,9 +20,11 @@ FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Modular__GrpcUrl=http://*:8081 \
     Modular__CodeGeneration=Static \
     DOTNET_gcServer=0
-EXPOSE 8080
+# 8080: HTTP (REST, Swagger, health); 8081: gRPC (HTTP/2 without TLS)
+EXPOSE 8080 8081
 # The non-root user of the official ASP.NET images (uid 1654).
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Modular.Host.dll"]

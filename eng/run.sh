@@ -19,6 +19,8 @@ if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
   echo "make run: $host:$port is taken (another make run?); choose another address: MODULAR_URL=http://127.0.0.1:5001 make run" >&2
   exit 1
 fi
+# gRPC needs a listener of its own (HTTP/2 without TLS): the HTTP port + 1000 unless MODULAR_GRPC_URL says otherwise.
+export Modular__GrpcUrl=${MODULAR_GRPC_URL:-http://$host:$((port + 1000))}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 # The embedded issuer's key: created on first use, shared with make token.
 export Modular__Authentication__SigningKeyFile=${Modular__Authentication__SigningKeyFile:-$PWD/.local/dev-signing-key}
@@ -32,6 +34,7 @@ echo
 echo "  API:        $url/api/<module>/..."
 echo "  Swagger UI: $url/swagger"
 echo "  Health:     $url/health/ready"
+echo "  gRPC:       $Modular__GrpcUrl   (src/Modules/*/*/Protos/*.proto)"
 echo "  Token:      make token   (paste it into Swagger UI's Authorize, or send Authorization: Bearer <token>)"
 echo
 exec dotnet run --no-build --project src/Host -- --urls "$url"

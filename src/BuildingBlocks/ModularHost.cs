@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Modular.BuildingBlocks.Gateway;
+using Modular.BuildingBlocks.GrpcApi;
 using Modular.BuildingBlocks.Health;
 using Modular.BuildingBlocks.Http;
 using Modular.BuildingBlocks.Messaging;
@@ -76,6 +77,7 @@ public static class ModularHost
         services.AddProblemDetails(problem => problem.CustomizeProblemDetails = ProblemShapes.Customize);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddWolverineHttp();
+        builder.AddModularGrpc();
         services.AddModularOpenApi(Title);
         services.AddModularAuthentication(configuration, builder.Environment, available);
         services.AddModuleGateway(topology, configuration);
@@ -134,6 +136,7 @@ public static class ModularHost
             http.Policies.Add(new ModuleEndpointPolicy(app.Services.GetRequiredService<ActiveModules>()));
             http.Policies.Add(app.Services.GetRequiredService<ModuleBoundaryGuard>());
         });
+        app.MapModuleGrpc(app.Services.GetRequiredService<ActiveModules>());
         app.MapModuleGateway(topology);
         SecureByDefault.Verify(app);
         return app;

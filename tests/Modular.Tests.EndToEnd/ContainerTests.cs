@@ -32,6 +32,7 @@ public class RunningContainer : IAsyncLifetime, IDisposable
             "run", "--detach", "--label", "modular.test", "--network", "host",
             "--env", $"ConnectionStrings__Postgres={_database.ConnectionString}",
             "--env", $"ASPNETCORE_HTTP_PORTS={port}",
+            "--env", $"Modular__GrpcUrl=http://*:{Server.FreeLoopbackPort()}", // the host network: not the image's 8081
             "--env", $"Modular__Authentication__SigningKey={Topologies.Topology.SigningKey}",
             .. Environment.SelectMany(e => new[] { "--env", e }),
             image,

@@ -16,6 +16,7 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
 {
     private static readonly string[] AppServices = ["core", "ordering-1", "ordering-2"];
     private readonly Dictionary<string, int> _ports = AppServices.ToDictionary(s => s, _ => Server.FreeLoopbackPort());
+    private readonly Dictionary<string, int> _grpcPorts = AppServices.ToDictionary(s => s, _ => Server.FreeLoopbackPort());
     private TestDatabase _database = null!;
 
     public Dictionary<string, string> Ids { get; } = [];
@@ -44,6 +45,7 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
         {
             var environment = services.At(service, "environment").ToDictionary(e => (string)e.Key, e => Rewrite((string)e.Key, (string)e.Value));
             environment["ASPNETCORE_HTTP_PORTS"] = _ports[service].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            environment["Modular__GrpcUrl"] = $"http://*:{_grpcPorts[service]}"; // the host network: not the image's 8081
             environment["Modular__Gateway__HealthCheckInterval"] = "00:00:01";
             Ids[service] = (await Tool.RunAsync("podman",
             [
@@ -69,6 +71,8 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
         "ConnectionStrings__Postgres" => _database.ConnectionString,
         "ConnectionStrings__RabbitMQ" => Environment.GetEnvironmentVariable(Topology.RabbitMqVariable)
             ?? throw new InvalidOperationException($"{Topology.RabbitMqVariable} is not set: run `make test`."),
+        _ when key.StartsWith("Services__", StringComparison.Ordinal) && key.Contains("__grpc__", StringComparison.Ordinal)
+            => $"http://127.0.0.1:{_grpcPorts[new Uri(value).Host]}",
         _ when key.StartsWith("Services__", StringComparison.Ordinal) => $"http://127.0.0.1:{_ports[new Uri(value).Host]}",
         _ => value,
     };

@@ -1,3 +1,4 @@
+using Modular.BuildingBlocks.GrpcApi;
 using Modular.BuildingBlocks.OpenApi;
 using Modular.BuildingBlocks.Topology;
 using Yarp.ReverseProxy.Configuration;
@@ -14,6 +15,7 @@ public static class GatewayRoutes
 {
     public const string ModuleRoutePrefix = "module-";
     public const string DocumentRoutePrefix = "openapi-";
+    public const string GrpcRoutePrefix = "grpc-";
     public const string ReadinessPath = "/health/ready";
 
     public static string DocumentPath(Deployment deployment) => $"/openapi/{deployment.Name.ToLowerInvariant()}.json";
@@ -35,6 +37,14 @@ public static class GatewayRoutes
                 // Tokens are checked at the edge (401 before forwarding) and again by the deployment behind it.
                 AuthorizationPolicy = "default",
             }));
+            // gRPC: /<package>.<Service>/<Method> of the module's services, to the deployment's gRPC listener (HTTP/2).
+            routes.AddRange(deployment.Modules.SelectMany(module => ModularGrpc.ServiceNames(module).Select(service => new RouteConfig
+            {
+                RouteId = GrpcRoutePrefix + service,
+                ClusterId = GrpcCluster(deployment),
+                Match = new RouteMatch { Path = $"/{service}/{{method}}", Methods = ["POST"] },
+                AuthorizationPolicy = "default",
+            })));
             routes.Add(new RouteConfig
             {
                 RouteId = DocumentRoutePrefix + deployment.Name,
@@ -48,14 +58,28 @@ public static class GatewayRoutes
         return routes;
     }
 
+    /// <summary>The cluster of a deployment's gRPC listener: its own instances, HTTP/2 without TLS (prior knowledge).</summary>
+    public static string GrpcCluster(Deployment deployment) => deployment.Name + GrpcClusterSuffix;
+
+    public static bool IsGrpcCluster(string clusterId) => clusterId.EndsWith(GrpcClusterSuffix, StringComparison.Ordinal);
+
+    private const string GrpcClusterSuffix = "-grpc";
+
     public static IReadOnlyList<ClusterConfig> Clusters(TopologyMap map, GatewaySettings settings) =>
-        Remote(map).Select(deployment => new ClusterConfig
+        Remote(map).SelectMany(deployment => new[]
         {
-            ClusterId = deployment.Name,
+            Cluster(deployment.Name, deployment.Url, settings, null, null), // YARP's default: HTTP/1.1 without TLS
+            Cluster(GrpcCluster(deployment), deployment.GrpcUrl, settings, System.Net.HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
+        }).ToList();
+
+    private static ClusterConfig Cluster(string id, Uri address, GatewaySettings settings, Version? version, HttpVersionPolicy? policy) =>
+        new()
+        {
+            ClusterId = id,
             LoadBalancingPolicy = "PowerOfTwoChoices",
             Destinations = new Dictionary<string, DestinationConfig>
             {
-                [deployment.Name] = new() { Address = deployment.Url.ToString() },
+                [id] = new() { Address = address.ToString() },
             },
             HealthCheck = new HealthCheckConfig
             {
@@ -75,6 +99,9 @@ public static class GatewayRoutes
                 },
                 AvailableDestinationsPolicy = "HealthyOrPanic",
             },
-            HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = settings.Timeout },
-        }).ToList();
+            HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig
+            {
+                ActivityTimeout = settings.Timeout, Version = version, VersionPolicy = policy,
+            },
+        };
 }

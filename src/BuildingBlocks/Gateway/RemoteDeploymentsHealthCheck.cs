@@ -14,7 +14,8 @@ internal sealed class RemoteDeploymentsHealthCheck(IProxyStateLookup proxy) : IH
     {
         var lines = new List<string>();
         var unreachable = false;
-        foreach (var cluster in proxy.GetClusters().OrderBy(c => c.ClusterId, StringComparer.Ordinal))
+        // A deployment's gRPC cluster is the same processes on another port: its HTTP cluster speaks for them.
+        foreach (var cluster in proxy.GetClusters().Where(c => !GatewayRoutes.IsGrpcCluster(c.ClusterId)).OrderBy(c => c.ClusterId, StringComparer.Ordinal))
         {
             var instances = cluster.DestinationsState.AllDestinations;
             var healthy = instances.Count(d => GatewayInstances.Health(d.Health) != GatewayInstances.Unhealthy);

@@ -16,7 +16,7 @@ namespace Modular.BuildingBlocks.Http;
 /// was committed, and a request racing its own resend (same idempotency key) then finds the order the first one
 /// placed instead of failing. A conflict that outlasts <see cref="WriteConflicts.Cooldown"/> is answered 409.</item>
 /// </list>
-/// Reads are left alone: they stop when their client leaves, and a failed read commits nothing.
+/// Reads are left alone (and gRPC calls, which <see cref="ModuleWrites{TStore}"/> gives the same): they stop when their client leaves, and a failed read commits nothing.
 /// </summary>
 internal static class WriteRequests
 {
@@ -24,7 +24,9 @@ internal static class WriteRequests
         app.Use(next => async context =>
         {
             var method = context.Request.Method;
-            if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
+            // gRPC calls run their writes through ModuleWrites, which gives them the same two rules.
+            if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
+                || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
             {
                 await next(context);
                 return;

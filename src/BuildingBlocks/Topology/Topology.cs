@@ -23,6 +23,15 @@ public sealed record Deployment(string Name, IReadOnlyList<ModuleDefinition> Mod
     /// <summary>The port the container image listens on.</summary>
     public const int DefaultPort = 8080;
 
+    /// <summary>The port the container image serves gRPC on (HTTP/2 only: <c>Modular:GrpcUrl</c>).</summary>
+    public const int DefaultGrpcPort = 8081;
+
+    /// <summary>
+    /// Its gRPC address, the named endpoint <c>grpc</c> of the same host: instances from <c>Services:&lt;host&gt;:grpc</c>,
+    /// else DNS with <see cref="DefaultGrpcPort"/>.
+    /// </summary>
+    public Uri GrpcUrl => new($"http://_grpc.{Url.Host}:{DefaultGrpcPort}");
+
     public bool Hosts(ModuleDefinition module) => Modules.Contains(module);
 }
 

@@ -42,11 +42,15 @@ public sealed class DeploymentFileTests
         }
 
         Assert.Equal(["core", "ordering", "ordering"], deployments.Values);
-        var instances = services.At("core", "environment").Where(e => ((string)e.Key).StartsWith("Services__ordering__", StringComparison.Ordinal))
-            .Select(e => new Uri((string)e.Value)).ToList();
-        Assert.Equal(["ordering-1", "ordering-2"], instances.Select(u => u.Host));
-        Assert.All(instances, u => Assert.Equal(("ordering", 8080), (deployments[u.Host], u.Port)));
-        Assert.Equal("8080", services.At("core").List("ports").Cast<Dictionary<object, object>>().Single().Text("target"));
+        foreach (var (endpoint, port) in new[] { ("http", 8080), ("grpc", 8081) })
+        {
+            var instances = services.At("core", "environment").Where(e => ((string)e.Key).StartsWith($"Services__ordering__{endpoint}__", StringComparison.Ordinal))
+                .Select(e => new Uri((string)e.Value)).ToList();
+            Assert.Equal(["ordering-1", "ordering-2"], instances.Select(u => u.Host));
+            Assert.All(instances, u => Assert.Equal(("ordering", port), (deployments[u.Host], u.Port)));
+        }
+
+        Assert.Equal(["8080", "8081"], services.At("core").List("ports").Cast<Dictionary<object, object>>().Select(p => p.Text("target")));
     }
 
     [Fact]
@@ -83,12 +87,12 @@ public sealed class DeploymentFileTests
             Assert.Contains(container.List("envFrom").Cast<Dictionary<object, object>>(), s => s.TryGetValue("configMapRef", out var r) && ((Dictionary<object, object>)r).Text("name") == "modular-topology");
             Assert.Equal("/health/live", container.At("livenessProbe", "httpGet").Text("path"));
             Assert.Equal("/health/ready", container.At("readinessProbe", "httpGet").Text("path"));
-            Assert.Equal("8080", ((Dictionary<object, object>)container.List("ports").Single()).Text("containerPort"));
+            Assert.Equal(["http:8080", "grpc:8081"], container.List("ports").Cast<Dictionary<object, object>>().Select(p => $"{p.Text("name")}:{p.Text("containerPort")}"));
 
-            // The gateway reaches a deployment at http://<name>:8080 (the map's default): its Service must be there.
+            // The gateway reaches a deployment at http://<name>:8080 (the map's default), gRPC on 8081: its Service must be there.
             var service = Assert.Single(services, s => s.Map("metadata").Text("name") == name);
             Assert.Equal(deployment.At("spec", "template", "metadata", "labels")["app.kubernetes.io/name"], service.At("spec", "selector")["app.kubernetes.io/name"]);
-            Assert.Equal("8080", ((Dictionary<object, object>)service.At("spec").List("ports").Single()).Text("port"));
+            Assert.Equal(["8080", "8081"], service.At("spec").List("ports").Cast<Dictionary<object, object>>().Select(p => p.Text("port")));
         }
 
         var everyDeployment = (await ModuleMapOf.SettingsAsync([.. topology, new("Modular__Deployment", "core")]))
@@ -105,7 +109,8 @@ public sealed class DeploymentFileTests
         Assert.Contains("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("USER $APP_UID", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("EXPOSE 8080", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("EXPOSE 8080 8081", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("Modular__GrpcUrl=http://*:8081", dockerfile, StringComparison.Ordinal);
     }
 
     private static async Task<string> ComposeConfigAsync(string file) =>

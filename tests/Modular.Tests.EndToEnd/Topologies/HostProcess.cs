@@ -15,23 +15,27 @@ public sealed class HostProcess : IAsyncDisposable
 
     private readonly IReadOnlyList<string> _prefix;
 
-    public HostProcess(string name, int port) : this(name, new Uri($"http://127.0.0.1:{port}"), [])
+    public HostProcess(string name, int port)
+        : this(name, new Uri($"http://127.0.0.1:{port}"), [], new Uri($"http://127.0.0.1:{Server.FreeLoopbackPort()}"))
     {
     }
 
     /// <param name="prefix">A command the host runs under, e.g. <c>ip netns exec NAME</c> for a network namespace.</param>
-    public HostProcess(string name, Uri url, IReadOnlyList<string> prefix)
+    /// <param name="grpcUrl">Its gRPC listener (<c>Modular:GrpcUrl</c>); none when null.</param>
+    public HostProcess(string name, Uri url, IReadOnlyList<string> prefix, Uri? grpcUrl = null)
     {
         Name = name;
         Url = url;
         _prefix = prefix;
+        GrpcUrl = grpcUrl;
     }
 
     public string Name { get; }
     public Uri Url { get; }
+    public Uri? GrpcUrl { get; }
 
-    /// <summary>A process like this one, not started: a restarted container on the same address.</summary>
-    public HostProcess Fresh() => new(Name, Url, _prefix);
+    /// <summary>A process like this one, not started: a restarted container on the same addresses.</summary>
+    public HostProcess Fresh() => new(Name, Url, _prefix, GrpcUrl);
     public bool HasExited => _process is { HasExited: true };
     public string Output { get { lock (_output) return _output.ToString(); } }
 
@@ -60,6 +64,7 @@ public sealed class HostProcess : IAsyncDisposable
         foreach (var word in command.Skip(1)) start.ArgumentList.Add(word);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(Url.ToString());
+        if (GrpcUrl is not null) start.ArgumentList.Add($"--Modular:GrpcUrl={GrpcUrl}");
         foreach (var setting in settings) start.ArgumentList.Add(setting);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Logging__LogLevel__Default"] = "Warning";

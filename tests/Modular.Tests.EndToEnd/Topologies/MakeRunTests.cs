@@ -17,7 +17,11 @@ public sealed class MakeRunTests
     {
         await using var database = await TestDatabase.CreateAsync("make-run");
         var url = $"http://127.0.0.1:{Server.FreeLoopbackPort()}";
-        var environment = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database.ConnectionString, ["MODULAR_URL"] = url };
+        var grpcUrl = $"http://127.0.0.1:{Server.FreeLoopbackPort()}";
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = database.ConnectionString, ["MODULAR_URL"] = url, ["MODULAR_GRPC_URL"] = grpcUrl,
+        };
 
         // setsid: its own process group, as a terminal's foreground job is; Ctrl-C signals that whole group.
         var start = new ProcessStartInfo("setsid", ["bash", "eng/run.sh"])
@@ -33,6 +37,14 @@ public sealed class MakeRunTests
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             await ShopClient.EventuallyAsync(async () => !run.HasExited && (await TryGetAsync(http, new Uri($"{url}/health/live"))),
                 () => "make run never answered", Patience);
+
+            // Its gRPC listener answers too (HTTP/2 without TLS): a call without a token is refused as gRPC refuses it.
+            using (var channel = Grpc.Net.Client.GrpcChannel.ForAddress(grpcUrl))
+            {
+                var call = new Modular.Modules.Catalog.GrpcApi.Products.ProductsClient(channel)
+                    .GetProductAsync(new Modular.Modules.Catalog.GrpcApi.GetProductRequest { Id = Guid.NewGuid().ToString() });
+                Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, (await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => call.ResponseAsync)).StatusCode);
+            }
 
             var second = await Tool.RunAsync("bash", ["eng/run.sh"], Tool.RepositoryRoot(), Patience, environment);
             Assert.Equal(1, second.ExitCode);
@@ -50,6 +62,7 @@ public sealed class MakeRunTests
 
         var log = await output + await errors;
         Assert.Contains($"Swagger UI: {url}/swagger", log, StringComparison.Ordinal);
+        Assert.Contains($"gRPC:       {grpcUrl}", log, StringComparison.Ordinal);
         Assert.Contains("Application is shutting down", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);

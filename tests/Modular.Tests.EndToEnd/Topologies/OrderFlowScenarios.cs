@@ -1,4 +1,8 @@
 using System.Net;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Modular.Modules.Catalog.GrpcApi;
+using Modular.Modules.Ordering.GrpcApi;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using Modular.Tests.EndToEnd.Browser;
@@ -210,6 +214,31 @@ public abstract partial class OrderFlowScenarios<TTopology>(TTopology topology, 
         Assert.Equal(39.98m, (await _shop.WaitForOrderAsync(order, "Confirmed")).Total);
         Assert.Equal("Captured", (await _shop.PaymentAsync(order))!.Status);
         Assert.Equal(1, (await _shop.LedgerAsync(order)).ChargeAttempts);
+    }
+
+    [Fact]
+    public async Task an_order_placed_over_grpc_at_the_gateway_is_confirmed_and_a_refusal_keeps_its_code()
+    {
+        var widget = await _shop.AddProductAsync($"G-{_run}", 7.5m);
+        using var channel = GrpcChannel.ForAddress(topology.GatewayGrpcUrl);
+        var headers = new Metadata { { "authorization", $"Bearer {await Topology.DeveloperTokenAsync()}" } };
+        var orders = new Orders.OrdersClient(channel);
+
+        var product = await new Products.ProductsClient(channel).GetProductAsync(new GetProductRequest { Id = widget.ToString() }, headers);
+        var placed = await orders.PlaceOrderAsync(new PlaceOrderRequest
+        {
+            CustomerId = $"grpc-{_run}",
+            IdempotencyKey = _run,
+            Lines = { new Modular.Modules.Ordering.GrpcApi.PlaceOrderLine { ProductId = widget.ToString(), Quantity = 2 } },
+        }, headers);
+
+        Assert.Equal(("7.5", "EUR"), (product.Price, product.Currency));
+        Assert.Equal(15m, (await _shop.WaitForOrderAsync(Guid.Parse(placed.Id), "Confirmed")).Total);
+        Assert.Equal(Modular.Modules.Ordering.GrpcApi.OrderStatus.Confirmed, (await orders.GetOrderAsync(new GetOrderRequest { Id = placed.Id }, headers)).Status);
+        var missing = await Assert.ThrowsAsync<RpcException>(() => orders.GetOrderAsync(new GetOrderRequest { Id = Guid.NewGuid().ToString() }, headers).ResponseAsync);
+        Assert.Equal((StatusCode.NotFound, "Order not found."), (missing.StatusCode, missing.Status.Detail));
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => orders.GetOrderAsync(new GetOrderRequest { Id = placed.Id }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
     }
 
     [Fact]

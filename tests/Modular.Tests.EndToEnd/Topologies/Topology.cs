@@ -60,6 +60,10 @@ public abstract class Topology : IAsyncLifetime
     /// <summary>The one URL clients use, whatever the topology.</summary>
     public Uri GatewayUrl => _processes.First(p => p.Name == GatewayDeployment).Url;
 
+    /// <summary>The gateway's gRPC listener (HTTP/2): the one gRPC address clients use, whatever the topology.</summary>
+    public Uri GatewayGrpcUrl => _processes.First(p => p.Name == GatewayDeployment).GrpcUrl
+        ?? throw new InvalidOperationException($"The {GatewayDeployment} deployment of this topology has no gRPC listener.");
+
     /// <summary>The deployments the gateway forwards to.</summary>
     public IEnumerable<string> RemoteDeployments => Deployments.Keys.Where(d => d != GatewayDeployment);
 
@@ -153,6 +157,9 @@ public abstract class Topology : IAsyncLifetime
             var instances = _processes.Where(p => p.Name == name).ToList();
             for (var i = 0; i < instances.Count; i++)
                 settings.Add($"--Services:{name}:http:{i}={instances[i].Url}");
+            var grpc = instances.Where(p => p.GrpcUrl is not null).ToList();
+            for (var i = 0; i < grpc.Count; i++)
+                settings.Add($"--Services:{name}:grpc:{i}={grpc[i].GrpcUrl}");
         }
 
         // Fast enough for a test to see an instance go; production keeps the defaults.

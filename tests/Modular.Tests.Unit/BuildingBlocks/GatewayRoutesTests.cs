@@ -23,15 +23,23 @@ public sealed class GatewayRoutesTests
     }
 
     [Fact]
-    public void each_remote_deployment_is_one_cluster_whose_address_service_discovery_expands_and_whose_instances_are_probed()
+    public void each_remote_deployment_is_an_http_and_a_grpc_cluster_whose_addresses_service_discovery_expands_and_whose_instances_are_probed()
     {
-        var cluster = Assert.Single(GatewayRoutes.Clusters(Map("core"), new GatewaySettings { HealthCheckInterval = TimeSpan.FromSeconds(2) }));
+        var clusters = GatewayRoutes.Clusters(Map("core"), new GatewaySettings { HealthCheckInterval = TimeSpan.FromSeconds(2) });
 
-        Assert.Equal("http://ordering:8080/", Assert.Single(cluster.Destinations!).Value.Address);
-        Assert.Equal("/health/ready", cluster.HealthCheck!.Active!.Path);
-        Assert.Equal(TimeSpan.FromSeconds(2), cluster.HealthCheck.Active.Interval);
-        Assert.True(cluster.HealthCheck.Passive!.Enabled);
-        Assert.Equal(TimeSpan.FromSeconds(30), cluster.HttpRequest!.ActivityTimeout);
+        Assert.Equal(["ordering", "ordering-grpc"], clusters.Select(c => c.ClusterId));
+        Assert.Equal("http://ordering:8080/", Assert.Single(clusters[0].Destinations!).Value.Address);
+        Assert.Equal("http://_grpc.ordering:8081/", Assert.Single(clusters[1].Destinations!).Value.Address); // Services:ordering:grpc
+        Assert.Equal((System.Net.HttpVersion.Version20, System.Net.Http.HttpVersionPolicy.RequestVersionExact),
+            (clusters[1].HttpRequest!.Version, clusters[1].HttpRequest!.VersionPolicy)); // HTTP/2 without TLS
+        Assert.Null(clusters[0].HttpRequest!.Version);
+        foreach (var cluster in clusters)
+        {
+            Assert.Equal("/health/ready", cluster.HealthCheck!.Active!.Path);
+            Assert.Equal(TimeSpan.FromSeconds(2), cluster.HealthCheck.Active.Interval);
+            Assert.True(cluster.HealthCheck.Passive!.Enabled);
+            Assert.Equal(TimeSpan.FromSeconds(30), cluster.HttpRequest!.ActivityTimeout);
+        }
     }
 
     [Fact]
