@@ -3,7 +3,9 @@
 #   get a product by id  — REST: GET /api/catalog/products/{id} (wrk, HTTP/1.1)
 #                          gRPC: modular.catalog.v1.Products/GetProduct (h2load, HTTP/2, one stream per connection)
 #   at 8 and 64 concurrent requests, 10 s per cell after a warm-up; req/s and mean latency, each call checked once.
-# Usage: bench/grpc.sh [repeats]   (default 2). Installs wrk and h2load (Debian's nghttp2-client) when missing.
+#   place and get orders — REST against gRPC from one .NET client (Modular.Bench grpc): ORDERS per round, 32 in
+#                          flight, two rounds alternating; accepted/s and call latency.
+# Usage: bench/grpc.sh [repeats] (default 2); ORDERS=1000. Installs wrk and h2load (Debian's nghttp2-client) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats=${1:-2}
@@ -16,6 +18,7 @@ pgdir=$(mktemp -d /tmp/modular-bench-pg.XXXXXX)
 pid=; trap '[[ -n $pid ]] && kill $pid 2>/dev/null; eng/postgres.sh remove "$pgdir" >/dev/null 2>&1; rm -rf "$out"' EXIT
 
 eng/publish.sh "$out/app" >/dev/null
+dotnet build bench/Modular.Bench -c Release -o "$out/bench" -nologo -v q >/dev/null
 export Modular__Authentication__SigningKey=$(head -c 32 /dev/urandom | base64)
 export Modular__RateLimits__PermitsPerSecond=0 # one token sends the whole load: measure the product, not its limit
 token=$(dotnet "$out/app/Modular.Host.dll" token)
@@ -55,3 +58,6 @@ for run in $(seq 1 "$repeats"); do
     echo "gRPC $conns $run $(awk '/^finished in/ {printf "%.0f", $4}' "$out/grpc.txt") $(awk '/^time for request/ {print $6; exit}' "$out/grpc.txt")"
   done
 done
+
+echo
+MODULAR_TOKEN=$token dotnet "$out/bench/Modular.Bench.dll" grpc "http://127.0.0.1:$http" "http://127.0.0.1:$grpc" "${ORDERS:-1000}" 32

@@ -20,5 +20,8 @@ ConnectionStrings__Postgres="Host=localhost" Modular__Authentication__SigningKey
   dotnet run --project src/Host -c Release -- codegen write >/dev/null
 rm -f src/Host/Internal/Generated/WolverineHandlers/GeneratedHandlerRegistry.cs \
       src/Host/Internal/Generated/WolverineHandlers/GeneratedHttpEndpointRegistry.cs
-dotnet publish src/Host -c Release -o "$out" -nologo -v q -p:UseAppHost=false >/dev/null
+# READY_TO_RUN=true: assemblies compiled ahead of time for this machine's platform (crossgen2), not JIT-compiled at start.
+r2r=()
+[[ ${READY_TO_RUN:-false} == true ]] && r2r=(-r "linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')" --self-contained false -p:PublishReadyToRun=true)
+dotnet publish src/Host -c Release -o "$out" -nologo -v q -p:UseAppHost=false "${r2r[@]}" >/dev/null
 echo "$out"

@@ -11,6 +11,14 @@ using System.Text.Json.Serialization;
 // Prints accepted/s, POST→Confirmed latency, and the latency of the two cross-module event hops of each
 // order (Ordering → Payments: PaymentRequestedEvent; Payments → Ordering: PaymentCapturedEvent).
 // Or: Modular.Bench gateway <catalog-url> <gateway-url> [calls=2000] [concurrency=16] — see GatewayLatency.
+// Or: Modular.Bench grpc <http-url> <grpc-url> [orders=1000] [concurrency=32] — see GrpcVersusRest.
+if (args is ["grpc", var restUrl, var grpcUrl, ..])
+{
+    await GrpcVersusRest.RunAsync(new Uri(restUrl), new Uri(grpcUrl),
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000, args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 32);
+    return;
+}
+
 if (args is ["gateway", var directUrl, var gatewayUrl, ..])
 {
     await GatewayLatency.RunAsync(new Uri(directUrl), new Uri(gatewayUrl),
