@@ -12,9 +12,10 @@ COPY src/ src/
 COPY eng/publish.sh eng/
 RUN --mount=type=cache,target=/root/.nuget/packages \
     dotnet restore src/Host/Modular.Host.csproj
-# Release build with Wolverine's handler code generated ahead of time (no Roslyn at run time).
+# Release build with Wolverine's handler code generated ahead of time (no Roslyn at run time), every assembly
+# compiled ahead of time too (ReadyToRun: about 0.5 s less to start, 13 MB more memory; docs/benchmarks.md).
 RUN --mount=type=cache,target=/root/.nuget/packages \
-    bash eng/publish.sh /app /src
+    READY_TO_RUN=true bash eng/publish.sh /app /src
 
 FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app

@@ -3,6 +3,8 @@
 #   dynamic  Wolverine compiles its handlers with Roslyn at run time (the baseline)
 #   static   handlers generated ahead of time by eng/publish.sh (what the container runs)
 #   r2r      static, and every assembly compiled ahead of time (eng/publish.sh with READY_TO_RUN=true)
+#   lean     r2r, and the schema left to a release step (Modular:Database:ApplyChangesOnStartup=false; the
+#            earlier modes' starts brought the database up to date, as `resources setup` would)
 #   - cold start: process start -> first 200 of /health/ready, and -> first 200 of an API call;
 #   - idle memory: resident set size after the first calls and 10 s of idling.
 # Usage: bench/startup.sh [runs]   (default 3)
@@ -25,12 +27,12 @@ now_ms() { date +%s%3N; }
 wait_200() { until curl -sf -o /dev/null -H "Authorization: Bearer $MODULAR_TOKEN" "$1"; do sleep 0.01; done; }
 
 echo "mode run ready_ms first_api_ms idle_rss_mb"
-for mode in Dynamic Static R2R; do
+for mode in Dynamic Static R2R Lean; do
 for run in $(seq 1 "$runs"); do
   start=$(now_ms)
   app=$out/app; generation=$mode
-  [[ $mode == R2R ]] && { app=$out/app-r2r; generation=Static; }
-  Modular__CodeGeneration=$generation ConnectionStrings__Postgres="$cs" dotnet "$app/Modular.Host.dll" --urls "http://127.0.0.1:$port" >"$out/host.log" 2>&1 &
+  [[ $mode == R2R || $mode == Lean ]] && { app=$out/app-r2r; generation=Static; }
+  Modular__Database__ApplyChangesOnStartup=$([[ $mode == Lean ]] && echo false || echo true) Modular__CodeGeneration=$generation ConnectionStrings__Postgres="$cs" dotnet "$app/Modular.Host.dll" --urls "http://127.0.0.1:$port" >"$out/host.log" 2>&1 &
   pid=$!
   wait_200 "http://127.0.0.1:$port/health/ready"; ready=$(( $(now_ms) - start ))
   wait_200 "http://127.0.0.1:$port/api/catalog/products"; api=$(( $(now_ms) - start ))

@@ -94,13 +94,15 @@ public static class ModularHost
         }
 
         var roleSecret = ModuleRoles.SecretFrom(configuration); // each store as its module's own role (ADR 0013)
+        var applyChanges = SchemaChanges.ApplyOnStartup(configuration);
         foreach (var module in modules.All)
         {
             module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them
             ModuleServices.Scan(services, module);
             module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName) is { } own
                 ? ConnectionDefaults.Apply(own)
-                : roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, module, roleSecret));
+                : roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, module, roleSecret),
+                applyChanges);
         }
 
         builder.Host.UseWolverine(opts =>
@@ -195,10 +197,13 @@ public static class ModularHost
 
         // The main store only carries Wolverine's envelope storage (and the PostgreSQL transport's queue
         // tables, shared by all deployments); module data lives in module stores.
+        var applyChanges = SchemaChanges.ApplyOnStartup(configuration);
+        if (!applyChanges) opts.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
         opts.Services.AddMarten(store =>
         {
             store.Connection(connectionString);
             store.DatabaseSchemaName = TransportSwitch.MessageStorageSchema(topology);
+            store.AutoCreateSchemaObjects = SchemaChanges.AutoCreate(applyChanges);
         }).IntegrateWithWolverine(integration => integration.TransportSchemaName = TransportSwitch.QueueSchema);
 
         foreach (var module in modules.All)
@@ -208,7 +213,8 @@ public static class ModularHost
         }
 
         // Databases are migrated by each store (ApplyAllDatabaseChangesOnStartup) and by Wolverine's runtime at
-        // start; broker queues are declared by the runtime too (AutoProvision). No separate resource setup, so
-        // a broker that is down does not fail the host before BrokerGate can wait for it.
+        // start, unless SchemaChanges says a release step did it; broker queues are declared by the runtime too
+        // (AutoProvision). No resource setup at start, so a broker that is down does not fail the host before
+        // BrokerGate can wait for it.
     }
 }

@@ -41,7 +41,7 @@ public abstract class ModuleDefinition
     {
     }
 
-    internal abstract void AddStore(IServiceCollection services, string connectionString);
+    internal abstract void AddStore(IServiceCollection services, string connectionString, bool applyChangesOnStartup);
 
     public override string ToString() => Name;
 }
@@ -56,6 +56,6 @@ public abstract class ModuleDefinition<TStore> : ModuleDefinition where TStore :
     {
     }
 
-    internal sealed override void AddStore(IServiceCollection services, string connectionString) =>
-        ModuleStore.Add<TStore>(services, this, connectionString, ConfigureStore);
+    internal sealed override void AddStore(IServiceCollection services, string connectionString, bool applyChangesOnStartup) =>
+        ModuleStore.Add<TStore>(services, this, connectionString, applyChangesOnStartup, ConfigureStore);
 }

@@ -10,15 +10,15 @@ namespace Modular.BuildingBlocks.Persistence;
 internal static class ModuleStore
 {
     public static void Add<TStore>(IServiceCollection services, ModuleDefinition module, string connectionString,
-        Action<StoreOptions> configure) where TStore : class, IDocumentStore
+        bool applyChangesOnStartup, Action<StoreOptions> configure) where TStore : class, IDocumentStore
     {
-        services.AddMartenStore<TStore>(_ =>
+        var store = services.AddMartenStore<TStore>(_ =>
             {
                 var options = new StoreOptions();
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = module.Schema;
                 options.Events.DatabaseSchemaName = module.Schema;
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.AutoCreateSchemaObjects = SchemaChanges.AutoCreate(applyChangesOnStartup);
                 // One connection per session, i.e. per endpoint call or handled message: its reads and its commit share
                 // one checkout. Connections a database restart cut leave the pool within a second (ConnectionDefaults'
                 // keepalive), so a session rarely starts on one (ADR 0015).
@@ -29,7 +29,7 @@ internal static class ModuleStore
                 configure(options);
                 return options;
             })
-            .IntegrateWithWolverine()
-            .ApplyAllDatabaseChangesOnStartup();
+            .IntegrateWithWolverine();
+        if (applyChangesOnStartup) store.ApplyAllDatabaseChangesOnStartup();
     }
 }
