@@ -80,6 +80,20 @@ public sealed class HostProcess : IAsyncDisposable
         Server.WaitUntilReadyAsync(Url, timeout, () => Task.FromResult($"{Name}:\n{Output}"),
             () => _process is { HasExited: true } p ? $"{Name} exited with code {p.ExitCode}" : null);
 
+    /// <summary>Waits until the process has exited and all of its output is read (a process expected to stop).</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process!.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not stop within {timeout}:\n{Output}");
+        }
+    }
+
     /// <summary>Kills the process (as a crash or an evicted pod would): no graceful shutdown.</summary>
     public async Task KillAsync()
     {

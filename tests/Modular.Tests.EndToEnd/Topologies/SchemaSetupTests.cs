@@ -29,7 +29,7 @@ public sealed class SchemaSetupTests
         await using (var refused = new HostProcess("monolith", Server.FreeLoopbackPort()))
         {
             refused.Start(settings);
-            await ShopClient.EventuallyAsync(() => Task.FromResult(refused.HasExited), () => $"it started on an empty database:\n{refused.Output}", Patience);
+            await refused.WaitForExitAsync(Patience);
             Assert.Contains("Run 'resources setup'", refused.Output, StringComparison.Ordinal);
             Assert.Equal(0, await database.ScalarAsync<long>(tables));
         }
