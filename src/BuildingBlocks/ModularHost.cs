@@ -109,6 +109,7 @@ public static class ModularHost
         {
             ConfigureWolverine(opts, topology, modules, configuration, sharedConnectionString);
             opts.Policies.Add(guard);
+            if (Telemetry.MetricsEnabled(configuration)) opts.Policies.Add(new ModuleMessageMetrics(modules, topology.Current.Name));
             TransportSwitch.Configure(opts, topology, edges, configuration);
         });
         if (usesRabbitMq) BrokerGate.Install(services, TransportSwitch.RabbitMqUri(configuration));
@@ -117,6 +118,7 @@ public static class ModularHost
 
     public static WebApplication UseModular(this WebApplication app)
     {
+        app.UseModularMetrics(app.Services.GetRequiredService<TopologyMap>(), app.Services.GetRequiredService<AvailableModules>().All);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCallerHeaderStripping();

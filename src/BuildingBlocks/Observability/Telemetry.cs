@@ -1,6 +1,10 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.GrpcApi;
+using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Topology;
 using Npgsql;
 using OpenTelemetry;
@@ -11,41 +15,84 @@ using OpenTelemetry.Trace;
 namespace Modular.BuildingBlocks.Observability;
 
 /// <summary>
-/// OpenTelemetry for every deployment: one trace per request across HTTP, the gateway, Wolverine messages
-/// (in-process or over the transport: Wolverine carries the trace context in the envelope) and PostgreSQL;
-/// metrics for HTTP, messages and the runtime. The service is <c>modular-&lt;deployment&gt;</c>. On when there is
-/// somewhere to send it — <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables apply) — or
-/// when <c>Modular:Telemetry:Enabled</c> says so: spans nobody collects cost ~10 % of throughput (ADR 0009).
+/// OpenTelemetry for every deployment. <b>Traces</b>: one trace per request across HTTP, the gateway, Wolverine
+/// messages (in-process or over the transport: Wolverine carries the trace context in the envelope) and PostgreSQL;
+/// on when there is somewhere to send them — <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables
+/// apply) — or when <c>Modular:Telemetry:Enabled</c> says so: spans nobody collects cost ~10 % of throughput (ADR 0009).
+/// <b>Metrics</b> (HTTP, gRPC, messages, the runtime): on unless <c>Modular:Metrics:Enabled</c> is false, scraped by
+/// Prometheus at <c>/metrics</c>; every HTTP and gRPC request's measurements carry <c>modular_deployment</c> and the
+/// <c>modular_module</c> whose route it is (also where the gateway forwards it). The service is
+/// <c>modular-&lt;deployment&gt;</c>.
 /// </summary>
 public static class Telemetry
 {
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string EnabledKey = "Modular:Telemetry:Enabled";
+    public const string MetricsEnabledKey = "Modular:Metrics:Enabled";
+    public const string MetricsPath = "/metrics";
+    public const string ModuleTag = "modular.module";
+    public const string DeploymentTag = "modular.deployment";
 
     public static void AddModularTelemetry(this IServiceCollection services, TopologyMap topology, IConfiguration configuration)
     {
         var exportsOverOtlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
-        if (!configuration.GetValue(EnabledKey, exportsOverOtlp)) return;
+        var tracing = configuration.GetValue(EnabledKey, exportsOverOtlp);
+        var scraped = MetricsEnabled(configuration);
+        if (!tracing && !scraped) return;
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
                 .AddService(serviceName: $"modular-{topology.Current.Name}", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}")
                 .AddAttributes([
-                    new("modular.deployment", topology.Current.Name),
+                    new(DeploymentTag, topology.Current.Name),
                     new("modular.modules", string.Join(",", topology.Current.Modules.Select(m => m.Name))),
                 ]))
-            .WithTracing(tracing => tracing
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Wolverine:*");
+                if (scraped) metrics.AddPrometheusExporter();
+            });
+        if (tracing)
+        {
+            telemetry.WithTracing(traces => traces
                 .AddAspNetCoreInstrumentation(http => http.Filter = context => !IsProbe(context))
                 .AddHttpClientInstrumentation()
                 .AddSource("Wolverine")
-                .AddNpgsql())
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("Wolverine:*"));
+                .AddNpgsql());
+            if (exportsOverOtlp) telemetry.UseOtlpExporter();
+        }
+    }
 
-        if (exportsOverOtlp) telemetry.UseOtlpExporter();
+    public static bool MetricsEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, true);
+
+    /// <summary><c>/metrics</c> (anonymous: it is scraped, and says nothing about anyone's data) and the module tags of every request.</summary>
+    public static void UseModularMetrics(this WebApplication app, TopologyMap topology, IReadOnlyList<ModuleDefinition> available)
+    {
+        if (!MetricsEnabled(app.Configuration)) return;
+
+        var deployment = topology.Current.Name;
+        var prefixes = available.SelectMany(m => new[] { (m.RoutePrefix + "/", m.Name), ("/" + ModularGrpc.PackageOf(m), m.Name) }).ToArray();
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+            {
+                metrics.Tags.Add(new(DeploymentTag, deployment));
+                var path = context.Request.Path.Value ?? "";
+                foreach (var (prefix, module) in prefixes)
+                {
+                    if (!path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
+                    metrics.Tags.Add(new(ModuleTag, module));
+                    break;
+                }
+            }
+
+            return next(context);
+        });
+        app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
     }
 
     /// <summary>Health probes run every few seconds from every orchestrator and gateway: not worth a trace each.</summary>

@@ -27,4 +27,22 @@ public sealed class TelemetryTests
         using var provider = services.BuildServiceProvider();
         Assert.Equal(on, provider.GetService<TracerProvider>() is not null);
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    public void metrics_for_prometheus_are_on_unless_turned_off(string? enabled, bool on)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [Telemetry.MetricsEnabledKey] = enabled,
+        }).Build();
+        var services = new ServiceCollection();
+
+        services.AddModularTelemetry(TopologyMap.Read([new FakeModule("Catalog")], configuration), configuration);
+
+        using var provider = services.BuildServiceProvider();
+        Assert.Equal(on, provider.GetService<OpenTelemetry.Metrics.MeterProvider>() is not null);
+        Assert.Null(provider.GetService<TracerProvider>()); // traces stay off without somewhere to send them
+    }
 }
