@@ -50,6 +50,7 @@ public class ModularApp : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
             builder.UseSetting("Modular:DurabilityMode", nameof(DurabilityMode.Solo));
             builder.UseSetting("Modular:Telemetry:Enabled", "true"); // traced into Spans, exported nowhere
+            builder.UseSetting("Modular:Metrics:Enabled", "true"); // scraped at /metrics, as the container image serves it
             builder.UseSetting("Modular:Authentication:SigningKey", _signingKey); // the embedded issuer, a key per host
             builder.UseSetting("Modular:RateLimits:PermitsPerSecond", "0"); // one token sends every test's requests
             builder.UseSetting(ModuleRoles.SecretKey, RoleSecret);

@@ -19,8 +19,9 @@ namespace Modular.BuildingBlocks.Observability;
 /// messages (in-process or over the transport: Wolverine carries the trace context in the envelope) and PostgreSQL;
 /// on when there is somewhere to send them — <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables
 /// apply) — or when <c>Modular:Telemetry:Enabled</c> says so: spans nobody collects cost ~10 % of throughput (ADR 0009).
-/// <b>Metrics</b> (HTTP, gRPC, messages, the runtime): on unless <c>Modular:Metrics:Enabled</c> is false, scraped by
-/// Prometheus at <c>/metrics</c>; every HTTP and gRPC request's measurements carry <c>modular_deployment</c> and the
+/// <b>Metrics</b> (HTTP, gRPC, messages, the runtime): on when <c>Modular:Metrics:Enabled</c> says so (the container
+/// image does; measured, they add about 2 ms to an unloaded order's 10 ms, docs/benchmarks.md), scraped by Prometheus
+/// at <c>/metrics</c>; every HTTP and gRPC request's measurements carry <c>modular_deployment</c> and the
 /// <c>modular_module</c> whose route it is (also where the gateway forwards it). The service is
 /// <c>modular-&lt;deployment&gt;</c>.
 /// </summary>
@@ -67,7 +68,7 @@ public static class Telemetry
         }
     }
 
-    public static bool MetricsEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, true);
+    public static bool MetricsEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, false);
 
     /// <summary><c>/metrics</c> (anonymous: it is scraped, and says nothing about anyone's data) and the module tags of every request.</summary>
     public static void UseModularMetrics(this WebApplication app, TopologyMap topology, IReadOnlyList<ModuleDefinition> available)

@@ -29,9 +29,10 @@ public sealed class TelemetryTests
     }
 
     [Theory]
-    [InlineData(null, true)]
+    [InlineData(null, false)]
+    [InlineData("true", true)]
     [InlineData("false", false)]
-    public void metrics_for_prometheus_are_on_unless_turned_off(string? enabled, bool on)
+    public void metrics_for_prometheus_are_on_when_asked_for(string? enabled, bool on)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
