@@ -20,6 +20,8 @@ public static class GrpcProblems
 {
     public const string Domain = "modular";
 
+    private static readonly HttpContextAccessor Request = new();
+
     /// <summary>Throws the problem as an <see cref="RpcException"/>, unless it is Wolverine's "no problems, go on".</summary>
     public static void ThrowIfAny(ProblemDetails problem)
     {
@@ -33,9 +35,9 @@ public static class GrpcProblems
         var info = new ErrorInfo { Reason = kind, Domain = Domain };
         info.Metadata["type"] = ProblemTypes.PathPrefix + kind;
         info.Metadata["status"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (problem.Detail is { Length: > 0 } detail)
-            info.Metadata["detail"] = detail.Length > ProblemShapes.MaxDetailLength ? detail[..ProblemShapes.MaxDetailLength] + "…" : detail;
-        if (Activity.Current?.Id is { } traceId) info.Metadata["traceId"] = traceId;
+        if (problem.Detail is { Length: > 0 } detail) info.Metadata["detail"] = ProblemShapes.Shorten(detail);
+        // The key to the log, as REST's problems carry it (ProblemShapes): the W3C id, else the request's own id.
+        if ((Activity.Current?.Id ?? Request.HttpContext?.TraceIdentifier) is { } traceId) info.Metadata["traceId"] = traceId;
 
         var rpcStatus = new Google.Rpc.Status
         {

@@ -17,7 +17,7 @@ public sealed class FieldErrors
     public FieldErrors Add(string field, string message)
     {
         // A message may quote the input: never echo it at length.
-        if (message.Length > ProblemShapes.MaxDetailLength) message = message[..ProblemShapes.MaxDetailLength] + "…";
+        message = ProblemShapes.Shorten(message);
         if (!_errors.TryGetValue(field, out var messages))
             _errors[field] = messages = [];
         messages.Add(message);

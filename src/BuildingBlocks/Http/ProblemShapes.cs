@@ -68,8 +68,11 @@ internal static partial class ProblemShapes
             problem.Type = kind.Uri;
         }
 
-        if (problem.Detail?.Length > MaxDetailLength) problem.Detail = problem.Detail[..MaxDetailLength] + "…";
+        if (problem.Detail is not null) problem.Detail = Shorten(problem.Detail);
     }
+
+    /// <summary>A text an answer carries (a detail, a field message), cut at <see cref="MaxDetailLength"/>: never echo input at length.</summary>
+    internal static string Shorten(string text) => text.Length > MaxDetailLength ? text[..MaxDetailLength] + "…" : text;
 
     private static void Reshape(ProblemDetails problem, string? field, string message, string? detail) =>
         Reshape(problem, new FieldErrors().Add(field ?? "body", message), detail);
