@@ -16,7 +16,8 @@ namespace Modular.BuildingBlocks.Http;
 /// was committed, and a request racing its own resend (same idempotency key) then finds the order the first one
 /// placed instead of failing. A conflict that outlasts <see cref="WriteConflicts.Cooldown"/> is answered 409.</item>
 /// </list>
-/// Reads are left alone (and gRPC calls, which <see cref="ModuleWrites{TStore}"/> gives the same): they stop when their client leaves, and a failed read commits nothing.
+/// Reads are left alone: they stop when their client leaves, and a failed read commits nothing. gRPC calls are left
+/// alone too: their writes get both rules from <see cref="ModuleWrites{TStore}"/>.
 /// </summary>
 internal static class WriteRequests
 {
