@@ -83,6 +83,8 @@ public static class ModularHost
         services.AddModuleGateway(topology, configuration);
         services.AddClientRateLimits(topology, configuration);
         services.AddModularTelemetry(topology, configuration);
+        services.AddSingleton(new BacklogReader.Source(sharedConnectionString, TransportSwitch.MessageStorageSchema(topology)));
+        services.AddSingleton<BacklogReader>();
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;

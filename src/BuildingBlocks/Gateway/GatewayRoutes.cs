@@ -63,7 +63,7 @@ public static class GatewayRoutes
 
     public static bool IsGrpcCluster(string clusterId) => clusterId.EndsWith(GrpcClusterSuffix, StringComparison.Ordinal);
 
-    private const string GrpcClusterSuffix = "-grpc";
+    public const string GrpcClusterSuffix = "-grpc";
 
     public static IReadOnlyList<ClusterConfig> Clusters(TopologyMap map, GatewaySettings settings) =>
         Remote(map).SelectMany(deployment => new[]

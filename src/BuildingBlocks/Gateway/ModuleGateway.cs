@@ -31,6 +31,7 @@ public static class ModuleGateway
             .AddServiceDiscoveryDestinationResolver();
         services.AddHealthChecks().AddCheck<RemoteDeploymentsHealthCheck>("deployments", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton<IInstanceDirectory, GatewayInstances>();
+        services.AddSingleton(new GatewayMetrics(topology.Current.Name));
     }
 
     public static void MapModuleGateway(this WebApplication app, TopologyMap topology)
@@ -55,8 +56,10 @@ public static class ModuleGateway
         var proxy = context.GetReverseProxyFeature();
         var candidates = proxy.AvailableDestinations.ToList();
         if (candidates.Count > 1) context.Request.EnableBuffering();
+        var metrics = context.RequestServices.GetRequiredService<GatewayMetrics>();
+        var remote = RemoteOf(proxy.Cluster.Config.ClusterId);
 
-        await next();
+        await metrics.MeasureAsync(context, remote, next);
         while (context.GetForwarderErrorFeature() is { } failure && NothingWasSent(failure) && !context.Response.HasStarted
                && proxy.ProxiedDestination is { } refused && candidates.Remove(refused) && candidates.Count > 0)
         {
@@ -64,12 +67,16 @@ public static class ModuleGateway
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Request.Body.Position = 0;
             proxy.AvailableDestinations = candidates;
-            await next();
+            await metrics.MeasureAsync(context, remote, next);
         }
 
         if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
-            await WriteProblemAsync(context, Target(context, proxy.Cluster.Config.ClusterId), error.Error);
+            await WriteProblemAsync(context, Target(context, remote), error.Error);
     }
+
+    /// <summary>The deployment behind a cluster (its HTTP or its gRPC one).</summary>
+    private static string RemoteOf(string clusterId) =>
+        GatewayRoutes.IsGrpcCluster(clusterId) ? clusterId[..^GatewayRoutes.GrpcClusterSuffix.Length] : clusterId;
 
     /// <summary>What the client asked for, in its words: "module Ordering (deployment ordering)".</summary>
     private static string Target(HttpContext context, string deployment) =>

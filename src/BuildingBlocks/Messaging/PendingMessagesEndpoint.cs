@@ -2,12 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Health;
 using Modular.BuildingBlocks.Security;
-using RabbitMQ.Client;
-using Wolverine.Postgresql.Transport;
-using Wolverine.RabbitMQ.Internal;
 using Wolverine.Runtime;
 
 namespace Modular.BuildingBlocks.Messaging;
@@ -21,10 +16,11 @@ public sealed record QueueCount(string Queue, long Waiting);
 /// <summary>
 /// What this deployment still has to do: messages waiting in the transport queues it listens to, received but
 /// not handled, scheduled for later, or not yet sent. <see cref="Drained"/> is what to wait for, on every
-/// deployment, before a cut-over or a rollback (docs/extracting-a-module.md).
+/// deployment, before a cut-over or a rollback (docs/extracting-a-module.md). <see cref="Modules"/> splits the same
+/// by the module each message is for.
 /// </summary>
 public sealed record PendingMessages(long Queued, int Incoming, int Scheduled, int Outgoing, int DeadLetters, bool Drained,
-    IReadOnlyList<QueueCount> Queues, IReadOnlyList<StoreCounts> Stores);
+    IReadOnlyList<QueueCount> Queues, IReadOnlyList<StoreCounts> Stores, IReadOnlyList<ModuleBacklog> Modules);
 
 /// <summary><c>GET /api/admin/messages</c>: this deployment's queues and persisted inbox/outbox, all instances together.</summary>
 internal static class PendingMessagesEndpoint
@@ -33,7 +29,7 @@ internal static class PendingMessagesEndpoint
         app.MapGet("/api/admin/messages", CountAsync).WithTags("Admin").WithName("GetPendingMessages").WithSummary("Count pending messages")
             .RequireAuthorization(PlatformPermissions.Admin);
 
-    private static async Task<Ok<PendingMessages>> CountAsync(IWolverineRuntime runtime, IServiceProvider services, CancellationToken ct)
+    private static async Task<Ok<PendingMessages>> CountAsync(IWolverineRuntime runtime, BacklogReader backlog, CancellationToken ct)
     {
         var stores = new List<StoreCounts>();
         foreach (var store in (await runtime.Stores.FindAllAsync()).DistinctBy(s => s.Uri))
@@ -42,32 +38,11 @@ internal static class PendingMessagesEndpoint
             stores.Add(new StoreCounts(store.Uri.ToString(), counts.Incoming, counts.Scheduled, counts.Outgoing, counts.DeadLetter));
         }
 
-        var queues = new List<QueueCount>();
-        var listeners = runtime.Options.Transports.AllEndpoints().Where(e => e.IsListener).ToList();
-        foreach (var queue in listeners.OfType<PostgresqlQueue>())
-            queues.Add(new QueueCount(queue.Uri.ToString(), await queue.CountAsync() + await queue.ScheduledCountAsync()));
-        // Local queues are durable: their messages are the store's incoming ones.
-        if (listeners.OfType<RabbitMqQueue>().ToList() is { Count: > 0 } rabbit)
-            queues.AddRange(await CountRabbitMqAsync(services.GetRequiredService<RabbitMqHealthCheck.Target>().Broker, rabbit, ct));
-
+        var queues = await backlog.CountTransportQueuesAsync(ct);
+        var modules = await backlog.ReadAsync(ct, queues);
         var (queued, incoming, scheduled, outgoing) =
             (queues.Sum(q => q.Waiting), stores.Sum(s => s.Incoming), stores.Sum(s => s.Scheduled), stores.Sum(s => s.Outgoing));
         return TypedResults.Ok(new PendingMessages(queued, incoming, scheduled, outgoing, stores.Sum(s => s.DeadLetters),
-            queued + incoming + scheduled + outgoing == 0, queues, stores));
-    }
-
-    /// <summary>
-    /// Queue depths over a connection of its own: Wolverine's channels may be the ones a broker restart closed (its
-    /// queue count then failed for minutes while messages flowed again), and an admin call must not depend on them.
-    /// </summary>
-    private static async Task<IEnumerable<QueueCount>> CountRabbitMqAsync(Uri broker, IReadOnlyList<RabbitMqQueue> queues, CancellationToken ct)
-    {
-        var factory = new ConnectionFactory { Uri = broker, RequestedConnectionTimeout = TimeSpan.FromSeconds(5) };
-        await using var connection = await factory.CreateConnectionAsync("modular-pending-messages", ct);
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        var counts = new List<QueueCount>();
-        foreach (var queue in queues)
-            counts.Add(new QueueCount(queue.Uri.ToString(), (await channel.QueueDeclarePassiveAsync(queue.QueueName, ct)).MessageCount));
-        return counts;
+            queued + incoming + scheduled + outgoing == 0, queues, stores, modules));
     }
 }

@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Modular.BuildingBlocks.Messaging;
+using Modular.BuildingBlocks.Gateway;
 using Modular.BuildingBlocks.GrpcApi;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Topology;
@@ -54,9 +57,14 @@ public static class Telemetry
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddMeter("Wolverine:*");
+                    .AddMeter("Wolverine:*")
+                    .AddMeter(BacklogMetrics.MeterName, GatewayMetrics.MeterName);
                 if (scraped) metrics.AddPrometheusExporter();
             });
+        if (scraped)
+            services.AddHostedService(provider => new BacklogMetrics(provider.GetRequiredService<BacklogReader>(), topology,
+                TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(BacklogMetrics.IntervalKey, 5))),
+                provider.GetRequiredService<ILogger<BacklogMetrics>>()));
         if (tracing)
         {
             telemetry.WithTracing(traces => traces
@@ -77,8 +85,10 @@ public static class Telemetry
 
         var deployment = topology.Current.Name;
         var prefixes = available.SelectMany(m => new[] { (m.RoutePrefix + "/", m.Name), ("/" + ModularGrpc.PackageOf(m), m.Name) }).ToArray();
+        var gateway = topology.IsGateway;
         app.Use((context, next) =>
         {
+            if (gateway) GatewayMetrics.MarkArrival(context);
             if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
             {
                 metrics.Tags.Add(new(DeploymentTag, deployment));

@@ -21,6 +21,8 @@ public sealed class PendingMessagesTests(ModularApp app) : IAsyncLifetime
         Assert.True(pending.Drained);
         Assert.Equal((0, 0, 0), (pending.Incoming, pending.Scheduled, pending.Outgoing));
         Assert.NotEmpty(pending.Stores);
+        Assert.Equal(["Catalog", "Ordering", "Payments"], pending.Modules.Select(m => m.Module));
+        Assert.All(pending.Modules, m => Assert.Equal((0, 0, 0, 0, 0L), (m.Incoming, m.Scheduled, m.Outgoing, m.DeadLetters, m.Queued)));
     }
 
     [Fact]
@@ -33,6 +35,9 @@ public sealed class PendingMessagesTests(ModularApp app) : IAsyncLifetime
 
         Assert.False(pending.Drained);
         Assert.Equal(1, pending.Scheduled + pending.Incoming);
+        // ... and is counted for the module whose handler it waits for (Ordering keeps the catalog's read model).
+        var ordering = Assert.Single(pending.Modules, m => m.Scheduled + m.Incoming > 0);
+        Assert.Equal(("Ordering", 1), (ordering.Module, ordering.Scheduled + ordering.Incoming));
     }
 
     private async Task<PendingMessages> PendingAsync() =>
