@@ -27,10 +27,12 @@ dotnet build Modular.sln -nologo -v q -warnaserror || { echo "build failed"; ech
 
 echo "== servers"
 # The network fault tests put a deployment in a network namespace of its own (iproute2, as root); the browser tests
-# drive Debian's Chromium (Playwright's own browser download is not used).
+# drive Debian's Chromium (Playwright's own browser download is not used); the observability tests scrape the
+# deployments with a real Prometheus server.
 missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 [[ -x ${MODULAR_CHROMIUM:-/usr/bin/chromium} ]] || missing+=(chromium)
+[[ -x ${MODULAR_PROMETHEUS:-/usr/bin/prometheus} ]] || missing+=(prometheus)
 if (( ${#missing[@]} )) && [[ $(id -u) -eq 0 ]]; then
   echo "installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq \
