@@ -23,6 +23,7 @@ COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Modular__GrpcUrl=http://*:8081 \
     Modular__Metrics__Enabled=true \
+    Modular__Logging__Format=json \
     Modular__CodeGeneration=Static \
     DOTNET_gcServer=0
 # 8080: HTTP (REST, Swagger, health); 8081: gRPC (HTTP/2 without TLS)

@@ -17,6 +17,7 @@ using Modular.BuildingBlocks.Messaging;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Observability;
 using Modular.BuildingBlocks.OpenApi;
+using Modular.BuildingBlocks.Operations;
 using Modular.BuildingBlocks.Persistence;
 using Modular.BuildingBlocks.Security;
 using Modular.BuildingBlocks.Topology;
@@ -83,8 +84,10 @@ public static class ModularHost
         services.AddModuleGateway(topology, configuration);
         services.AddClientRateLimits(topology, configuration);
         services.AddModularTelemetry(topology, configuration);
+        builder.AddModularLogging();
         services.AddSingleton(new BacklogReader.Source(sharedConnectionString, TransportSwitch.MessageStorageSchema(topology)));
         services.AddSingleton<BacklogReader>();
+        services.AddOperations();
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
@@ -111,7 +114,7 @@ public static class ModularHost
         {
             ConfigureWolverine(opts, topology, modules, configuration, sharedConnectionString);
             opts.Policies.Add(guard);
-            if (Telemetry.MetricsEnabled(configuration)) opts.Policies.Add(new ModuleMessageMetrics(modules, topology.Current.Name));
+            opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
             TransportSwitch.Configure(opts, topology, edges, configuration);
         });
         if (usesRabbitMq) BrokerGate.Install(services, TransportSwitch.RabbitMqUri(configuration));
@@ -136,6 +139,7 @@ public static class ModularHost
         app.MapDeadLetters();
         app.MapPendingMessages();
         app.MapModuleMap(app.Services.GetRequiredService<AvailableModules>().All);
+        app.MapOperations(app.Services.GetRequiredService<AvailableModules>().All);
         app.MapWolverineEndpoints(http =>
         {
             http.RejectUnparseableQueryValues = true;

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Modular.Tests.EndToEnd.Topologies;
 using Modular.Tests.Support;
 
 namespace Modular.Tests.EndToEnd;
@@ -95,6 +97,33 @@ public sealed class ContainerTests(RunningContainer container) : IClassFixture<R
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task measures_and_logs_each_message_under_its_module_with_pre_generated_code()
+    {
+        var added = await container.Http.PostAsJsonAsync(new Uri("/api/catalog/products", UriKind.Relative),
+            new { sku = "OBS-1", name = "Observed widget", price = new { amount = 2m, currency = "EUR" } });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+
+        // Ordering learns the product from Catalog's event: its handler (generated at build time) tags the measurement.
+        var handled = "";
+        await ShopClient.EventuallyAsync(async () =>
+        {
+            var metrics = await container.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            handled = string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("wolverine_execution_time_Milliseconds_count{", StringComparison.Ordinal)));
+            return handled.Contains("ProductAddedEvent", StringComparison.Ordinal);
+        }, () => $"no ProductAddedEvent handled in /metrics:\n{handled}");
+        Assert.Contains("modular_module=\"Ordering\"", handled, StringComparison.Ordinal);
+
+        // The image logs JSON, one object per line: nothing in the console formatter's "info: …" shape. (Lines printed
+        // straight to the console by libraries, e.g. JasperFx's command search, are not logs and stay as they are.)
+        var logs = (await Tool.RunAsync("podman", ["logs", container.Id])).EnsureSuccess("podman logs");
+        var lines = (logs.Output + logs.Error).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var json = lines.Where(l => l.StartsWith('{')).ToList();
+        Assert.True(json.Count >= 3, string.Join('\n', lines));
+        Assert.All(json, line => Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(line).RootElement.ValueKind));
+        Assert.DoesNotContain(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^(trce|dbug|info|warn|fail|crit): "));
     }
 
     [Fact]

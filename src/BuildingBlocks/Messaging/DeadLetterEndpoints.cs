@@ -22,11 +22,11 @@ public sealed record DeadLetter(Guid Id, string MessageType, string? Destination
 /// from the list. Handlers are idempotent, so a replay that repeats work is harmless. The replay is done for the
 /// original caller (<see cref="Caller"/>), not for the operator.
 /// </summary>
-internal static class DeadLetterEndpoints
+public static class DeadLetterEndpoints
 {
     public const string Route = "/api/admin/dead-letters";
 
-    public static void MapDeadLetters(this IEndpointRouteBuilder app)
+    internal static void MapDeadLetters(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Route).WithTags("Admin").RequireAuthorization(PlatformPermissions.Admin);
         group.MapGet("", ListAsync).WithName("ListDeadLetters").WithSummary("List dead letters");
@@ -35,7 +35,10 @@ internal static class DeadLetterEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<DeadLetter>>> ListAsync(IWolverineRuntime runtime, string? messageType, int? limit,
-        CancellationToken ct)
+        CancellationToken ct) => TypedResults.Ok(await ReadAsync(runtime, messageType, limit, ct));
+
+    /// <summary>This deployment's dead letters, newest page first (at most <paramref name="limit"/>, 100 by default).</summary>
+    public static async Task<IReadOnlyList<DeadLetter>> ReadAsync(IWolverineRuntime runtime, string? messageType, int? limit, CancellationToken ct)
     {
         var query = new DeadLetterEnvelopeQuery
         {
@@ -44,12 +47,11 @@ internal static class DeadLetterEndpoints
             MessageType = string.IsNullOrWhiteSpace(messageType) ? null! : messageType,
         };
         var results = await runtime.Storage.DeadLetters.QueryAsync(query, ct);
-        IReadOnlyList<DeadLetter> letters = results.Envelopes.Select(e => new DeadLetter(e.Id, e.MessageType,
+        return results.Envelopes.Select(e => new DeadLetter(e.Id, e.MessageType,
             e.Envelope?.Destination?.ToString(), e.ExceptionType, e.ExceptionMessage, e.FailedAt, e.SentAt, e.ReplayCount)).ToList();
-        return TypedResults.Ok(letters);
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(Guid id, IWolverineRuntime runtime,
+    public static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(Guid id, IWolverineRuntime runtime,
         HandlerGraph handlers, IMessageContext bus, CancellationToken ct)
     {
         var letter = await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(id, null!);

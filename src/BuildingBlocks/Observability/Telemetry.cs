@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -78,32 +79,46 @@ public static class Telemetry
 
     public static bool MetricsEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, false);
 
-    /// <summary><c>/metrics</c> (anonymous: it is scraped, and says nothing about anyone's data) and the module tags of every request.</summary>
+    /// <summary>
+    /// <c>/metrics</c> (anonymous: it is scraped, and says nothing about anyone's data), and the module and deployment
+    /// of every request on its measurements and on its span (which JSON log lines show) — when anything reads them.
+    /// </summary>
     public static void UseModularMetrics(this WebApplication app, TopologyMap topology, IReadOnlyList<ModuleDefinition> available)
     {
-        if (!MetricsEnabled(app.Configuration)) return;
+        var scraped = MetricsEnabled(app.Configuration);
+        var spans = ModularLogging.IsJson(app.Configuration) || app.Configuration.GetValue(EnabledKey, !string.IsNullOrWhiteSpace(app.Configuration[OtlpEndpointKey]));
+        if (!scraped && !spans) return;
 
         var deployment = topology.Current.Name;
         var prefixes = available.SelectMany(m => new[] { (m.RoutePrefix + "/", m.Name), ("/" + ModularGrpc.PackageOf(m), m.Name) }).ToArray();
-        var gateway = topology.IsGateway;
+        var gateway = topology.IsGateway && scraped;
         app.Use((context, next) =>
         {
             if (gateway) GatewayMetrics.MarkArrival(context);
+            var path = context.Request.Path.Value ?? "";
+            string? module = null;
+            foreach (var (prefix, name) in prefixes)
+            {
+                if (!path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
+                module = name;
+                break;
+            }
+
             if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
             {
                 metrics.Tags.Add(new(DeploymentTag, deployment));
-                var path = context.Request.Path.Value ?? "";
-                foreach (var (prefix, module) in prefixes)
-                {
-                    if (!path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
-                    metrics.Tags.Add(new(ModuleTag, module));
-                    break;
-                }
+                if (module is not null) metrics.Tags.Add(new(ModuleTag, module));
+            }
+
+            if (spans && Activity.Current is { } span)
+            {
+                span.SetTag(DeploymentTag, deployment);
+                if (module is not null) span.SetTag(ModuleTag, module);
             }
 
             return next(context);
         });
-        app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
+        if (scraped) app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
     }
 
     /// <summary>Health probes run every few seconds from every orchestrator and gateway: not worth a trace each.</summary>

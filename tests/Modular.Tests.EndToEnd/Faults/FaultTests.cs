@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Modular.Tests.EndToEnd.Topologies;
 using Xunit.Abstractions;
 
@@ -52,7 +53,40 @@ public abstract class ExtractedFaultScenarios<TTopology>(TTopology topology, ITe
 
 [Collection(EndToEndSuite.Name)]
 public sealed class MonolithFaults(FaultyMonolith topology, ITestOutputHelper output)
-    : FaultScenarios<FaultyMonolith>(topology, output), IClassFixture<FaultyMonolith>;
+    : FaultScenarios<FaultyMonolith>(topology, output), IClassFixture<FaultyMonolith>
+{
+    [Fact]
+    public async Task with_its_database_down_a_deployment_still_serves_liveness_metrics_and_the_operations_view()
+    {
+        var monolith = Topology.Processes[0];
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await Topologies.Topology.TokenAsync("operator", "admin"));
+        await Topology.Postgres.CrashAsync();
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(monolith.Url, "/health/live"))).StatusCode);
+            await ShopClient.EventuallyAsync(async () => (await http.GetAsync(new Uri(monolith.Url, "/health/ready"))).StatusCode == HttpStatusCode.ServiceUnavailable,
+                "readiness never noticed the database was down");
+            // Scraped without waiting on the database: the backlog gauges go absent and say why (up = 0).
+            var metrics = "";
+            await ShopClient.EventuallyAsync(async () =>
+            {
+                using var response = await http.GetAsync(new Uri(monolith.Url, "/metrics"));
+                metrics = await response.Content.ReadAsStringAsync();
+                return response.StatusCode == HttpStatusCode.OK && System.Text.RegularExpressions.Regex.IsMatch(metrics, @"(?m)^modular_backlog_up\{[^}]*\} 0\b");
+            }, () => $"/metrics never said the backlog is unreadable:\n{metrics[..Math.Min(2000, metrics.Length)]}");
+            Assert.DoesNotContain("modular_messages_backlog{", metrics, StringComparison.Ordinal);
+            // The operations view answers too: the deployment is up, its store is not.
+            var view = await http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri(monolith.Url, "/api/admin/ops"));
+            Assert.Equal("degraded", view.GetProperty("deployments")[0].GetProperty("status").GetString());
+        }
+        finally
+        {
+            await Topology.Postgres.StartAgainAsync();
+            await monolith.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        }
+    }
+}
 
 [Collection(EndToEndSuite.Name)]
 public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITestOutputHelper output)

@@ -64,6 +64,9 @@ public sealed class FaultyMonolith : FaultTopology
 {
     protected override IReadOnlyDictionary<string, string[]> Deployments { get; } =
         new Dictionary<string, string[]> { ["monolith"] = ["Catalog", "Ordering", "Payments"] };
+
+    // Metrics on, as in the image: what is left of them while the database is down is part of the story.
+    protected override IEnumerable<string> ExtraSettings => [.. base.ExtraSettings, "--Modular:Metrics:Enabled=true", "--Modular:Metrics:BacklogSeconds=1"];
 }
 
 /// <summary>Ordering extracted and run twice behind the gateway ("core": Catalog, Payments).</summary>

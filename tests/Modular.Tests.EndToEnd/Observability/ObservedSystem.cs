@@ -3,11 +3,17 @@ using Modular.Tests.Support;
 
 namespace Modular.Tests.EndToEnd.Observability;
 
-/// <summary>Every module in its own process over RabbitMQ, with metrics on (as the container image has them).</summary>
+/// <summary>
+/// Every module in its own process over RabbitMQ, with metrics and JSON logs on (as the container image has them), the
+/// modules' own log lines and the gateway's request lines kept.
+/// </summary>
 public sealed class ObservedTopology : EveryModuleOverRabbitMq
 {
     protected override IEnumerable<string> ExtraSettings =>
-        ["--Modular:Metrics:Enabled=true", "--Modular:Metrics:BacklogSeconds=1", "--Modular:Gateway:HealthCheckInterval=00:00:01"];
+    [
+        "--Modular:Metrics:Enabled=true", "--Modular:Metrics:BacklogSeconds=1", "--Modular:Logging:Format=json",
+        "--Logging:LogLevel:Modular=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information",
+    ];
 }
 
 /// <summary>
@@ -21,6 +27,9 @@ public sealed class ObservedSystem : IAsyncLifetime
 
     public LocalPrometheus Prometheus { get; private set; } = null!;
 
+    /// <summary>The order of the flow that went through at once.</summary>
+    public Guid ConfirmedOrder { get; private set; }
+
     /// <summary>The order of the flow, confirmed after its replayed dead letter.</summary>
     public Guid ReplayedOrder { get; private set; }
 
@@ -33,7 +42,8 @@ public sealed class ObservedSystem : IAsyncLifetime
         using var shop = new ShopClient(Topology);
         await shop.SetSimulatorAsync();
         var product = await shop.AddProductAsync($"OBS-{Guid.NewGuid():N}"[..12], 4m);
-        await shop.WaitForOrderAsync(await shop.PlaceAsync("observed", product, 1), "Confirmed");
+        ConfirmedOrder = await shop.PlaceAsync("observed", product, 1);
+        await shop.WaitForOrderAsync(ConfirmedOrder, "Confirmed");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await shop.GetAsync($"/api/ordering/orders/{Guid.NewGuid()}")).StatusCode);
 
         await shop.SetSimulatorAsync(merchantMisconfigured: true);

@@ -51,6 +51,18 @@ public abstract class ConsumerDownScenarios<TTopology>(TTopology topology) : IDi
             return ready.StatusCode == System.Net.HttpStatusCode.OK && body.Contains("\"deployments\":{\"status\":\"Degraded\"", StringComparison.Ordinal)
                 && body.Contains("0 of 1 instances healthy", StringComparison.Ordinal);
         }, "the gateway's readiness never reported the deployment hosting Payments as unreachable");
+
+        // The operations view shows that deployment down (the others up) without waiting on it, and refuses to replay there.
+        var down = topology.DeploymentOf("Payments");
+        ShopClient.Operations? view = null;
+        await ShopClient.EventuallyAsync(async () =>
+        {
+            view = await _shop.OperationsAsync();
+            return view.Deployments.Single(d => d.Name == down) is { Status: "down", Backlog: null };
+        }, () => $"the operations view never showed {down} down: {System.Text.Json.JsonSerializer.Serialize(view)}");
+        Assert.All(view!.Deployments.Where(d => d.Name != down), d => Assert.Equal("up", d.Status));
+        var replay = await _shop.SendAsync(new HttpRequestMessage(HttpMethod.Post, _shop.GatewayUrl($"/api/admin/ops/deployments/{down}/dead-letters/{Guid.NewGuid()}/replay")));
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, replay.StatusCode);
     }
 
     public void Dispose()

@@ -142,6 +142,13 @@ public sealed class ShopClient(Topology topology) : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    public sealed record Operations(string Deployment, List<DeploymentState> Deployments);
+    public sealed record DeploymentState(string Name, string Status, List<JsonElement>? Backlog, string? Problem);
+
+    /// <summary>The operations view (<c>/api/admin/ops</c>) as the gateway has it: every deployment's state.</summary>
+    public async Task<Operations> OperationsAsync() =>
+        (await _http.GetFromJsonAsync<Operations>(Url("/api/admin/ops"), Json))!;
+
     public async Task<ModuleMap> ModuleMapAsync(Uri process) =>
         (await _http.GetFromJsonAsync<ModuleMap>(new Uri(process, "/api/admin/modules"), Json))!;
 

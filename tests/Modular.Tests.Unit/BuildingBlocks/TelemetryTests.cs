@@ -46,4 +46,31 @@ public sealed class TelemetryTests
         Assert.Equal(on, provider.GetService<OpenTelemetry.Metrics.MeterProvider>() is not null);
         Assert.Null(provider.GetService<TracerProvider>()); // traces stay off without somewhere to send them
     }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("simple", false)]
+    [InlineData("json", true)]
+    [InlineData(" JSON ", true)]
+    public void console_logs_are_json_when_asked_for(string? format, bool json)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [ModularLogging.FormatKey] = format,
+        }).Build();
+
+        Assert.Equal(json, ModularLogging.IsJson(configuration));
+    }
+
+    [Fact]
+    public void an_unknown_log_format_stops_the_host_with_one_line_naming_the_choices()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [ModularLogging.FormatKey] = "xml",
+        }).Build();
+
+        var refused = Assert.Throws<Modular.BuildingBlocks.Modules.ModularConfigurationException>(() => ModularLogging.IsJson(configuration));
+        Assert.Contains("'simple' (the default) or 'json'", refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.Logging;
 using Modular.BuildingBlocks.Security;
 using Modular.Modules.Ordering.Contracts;
 using Modular.Modules.Payments.Contracts;
@@ -12,12 +13,12 @@ namespace Modular.Modules.Payments;
 /// the provider call is idempotent by the same key, so a repeated or concurrent request never charges twice.
 /// The payment records who caused it: the caller of the request that placed the order, wherever that ran.
 /// </summary>
-public static class PaymentRequestedEventHandler
+public static partial class PaymentRequestedEventHandler
 {
     public static void Configure(HandlerChain chain) => PaymentProviderFailures.Apply(chain);
 
     public static async Task<OutgoingMessages> Handle(PaymentRequestedEvent requested, IDocumentSession session,
-        IPaymentProvider provider, TimeProvider clock, Caller caller, CancellationToken ct)
+        IPaymentProvider provider, TimeProvider clock, Caller caller, ILogger logger, CancellationToken ct)
     {
         var key = requested.OrderId.ToString();
         if (await session.LoadAsync<Payment>(requested.OrderId, ct) is { } existing)
@@ -49,8 +50,12 @@ public static class PaymentRequestedEventHandler
             ClientId = caller.ClientId,
         });
 
+        LogCharged(logger, requested.OrderId, result.Captured ? "captured" : "declined");
         return result.Captured
             ? [new PaymentCapturedEvent(requested.OrderId, result.Reference, requested.Amount, requested.Currency, now)]
             : [new PaymentDeclinedEvent(requested.OrderId, result.DeclineReason ?? "declined", now)];
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment for order {OrderId} {Outcome}")]
+    private static partial void LogCharged(ILogger logger, Guid orderId, string outcome);
 }
