@@ -34,6 +34,7 @@ echo
 echo "  API:        $url/api/<module>/..."
 echo "  Swagger UI: $url/swagger"
 echo "  Health:     $url/health/ready"
+echo "  Operations: $url/ops   (module map, backlog, dead letters)"
 echo "  gRPC:       $Modular__GrpcUrl   (src/Modules/*/*/Protos/*.proto)"
 echo "  Token:      make token   (paste it into Swagger UI's Authorize, or send Authorization: Bearer <token>)"
 echo

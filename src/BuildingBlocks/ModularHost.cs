@@ -123,7 +123,7 @@ public static class ModularHost
 
     public static WebApplication UseModular(this WebApplication app)
     {
-        app.UseModularMetrics(app.Services.GetRequiredService<TopologyMap>(), app.Services.GetRequiredService<AvailableModules>().All);
+        app.UseModularTelemetry(app.Services.GetRequiredService<TopologyMap>(), app.Services.GetRequiredService<AvailableModules>().All);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCallerHeaderStripping();

@@ -1,8 +1,8 @@
+using JasperFx.Core.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Health;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Topology;
-using JasperFx.Core.Reflection;
 using Npgsql;
 using RabbitMQ.Client;
 using Wolverine.Postgresql.Transport;
@@ -24,8 +24,8 @@ public sealed record ModuleBacklog(string Module, int Incoming, int Scheduled, i
 /// What belongs to no single module (framework queues, a scheduled event several modules handle) is left out here;
 /// the totals of <c>/api/admin/messages</c> still count it.
 /// </summary>
-public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handlers, IServiceProvider services, AvailableModules available, ActiveModules modules,
-    TopologyMap topology, BacklogReader.Source source)
+public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handlers, IServiceProvider services, AvailableModules available,
+    ActiveModules modules, TopologyMap topology, BacklogReader.Source source)
 {
     private readonly Lazy<Dictionary<string, ModuleDefinition>> _owners = new(() => FindOwners(handlers, available, modules));
 

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Modular.BuildingBlocks.Messaging;
 using Modular.BuildingBlocks.Gateway;
 using Modular.BuildingBlocks.GrpcApi;
+using Modular.BuildingBlocks.Messaging;
 using Modular.BuildingBlocks.Modules;
 using Modular.BuildingBlocks.Topology;
 using Npgsql;
@@ -41,7 +41,7 @@ public static class Telemetry
     public static void AddModularTelemetry(this IServiceCollection services, TopologyMap topology, IConfiguration configuration)
     {
         var exportsOverOtlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
-        var tracing = configuration.GetValue(EnabledKey, exportsOverOtlp);
+        var tracing = TracingEnabled(configuration);
         var scraped = MetricsEnabled(configuration);
         if (!tracing && !scraped) return;
 
@@ -79,14 +79,18 @@ public static class Telemetry
 
     public static bool MetricsEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, false);
 
+    /// <summary>Traces are on when there is somewhere to send them, or when asked for.</summary>
+    public static bool TracingEnabled(IConfiguration configuration) =>
+        configuration.GetValue(EnabledKey, !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]));
+
     /// <summary>
     /// <c>/metrics</c> (anonymous: it is scraped, and says nothing about anyone's data), and the module and deployment
     /// of every request on its measurements and on its span (which JSON log lines show) — when anything reads them.
     /// </summary>
-    public static void UseModularMetrics(this WebApplication app, TopologyMap topology, IReadOnlyList<ModuleDefinition> available)
+    public static void UseModularTelemetry(this WebApplication app, TopologyMap topology, IReadOnlyList<ModuleDefinition> available)
     {
         var scraped = MetricsEnabled(app.Configuration);
-        var spans = ModularLogging.IsJson(app.Configuration) || app.Configuration.GetValue(EnabledKey, !string.IsNullOrWhiteSpace(app.Configuration[OtlpEndpointKey]));
+        var spans = TracingEnabled(app.Configuration) || ModularLogging.IsJson(app.Configuration);
         if (!scraped && !spans) return;
 
         var deployment = topology.Current.Name;

@@ -46,6 +46,17 @@ public sealed class MakeRunTests
                 Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, (await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => call.ResponseAsync)).StatusCode);
             }
 
+            // Development: the operations page and what it reads need no token; replaying a dead letter still does.
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri($"{url}/ops"))).StatusCode);
+            using (var ops = await http.GetAsync(new Uri($"{url}/api/admin/ops")))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, ops.StatusCode);
+                Assert.Contains("\"status\":\"up\"", await ops.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized,
+                (await http.PostAsync(new Uri($"{url}/api/admin/ops/deployments/monolith/dead-letters/{Guid.NewGuid()}/replay"), null)).StatusCode);
+
             var second = await Tool.RunAsync("bash", ["eng/run.sh"], Tool.RepositoryRoot(), Patience, environment);
             Assert.Equal(1, second.ExitCode);
             var refusal = Assert.Single(second.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -63,6 +74,7 @@ public sealed class MakeRunTests
         var log = await output + await errors;
         Assert.Contains($"Swagger UI: {url}/swagger", log, StringComparison.Ordinal);
         Assert.Contains($"gRPC:       {grpcUrl}", log, StringComparison.Ordinal);
+        Assert.Contains($"Operations: {url}/ops", log, StringComparison.Ordinal);
         Assert.Contains("Application is shutting down", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
