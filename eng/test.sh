@@ -33,11 +33,20 @@ missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 [[ -x ${MODULAR_CHROMIUM:-/usr/bin/chromium} ]] || missing+=(chromium)
 [[ -x ${MODULAR_PROMETHEUS:-/usr/bin/prometheus} ]] || missing+=(prometheus)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if (( ${#missing[@]} )) && [[ $(id -u) -eq 0 ]]; then
   echo "installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# The workflow test validates .github/workflows offline with action-validator, installed once from npm.
+validator=.local/tools/action-validator/node_modules/.bin/action-validator
+if [[ ! -x $validator ]]; then
+  npm install --silent --no-audit --no-fund --prefix .local/tools/action-validator \
+    @action-validator/cli@0.6.0 @action-validator/core@0.6.0 >/dev/null 2>&1 \
+    || echo "action-validator could not be installed from npm; the workflow test will fail" >&2
+fi
+export MODULAR_ACTION_VALIDATOR=$root/$validator
 MODULAR_TEST_POSTGRES=$(eng/postgres.sh start "$pgdir" --fast) || { echo "0 passed, 1 failed"; exit 1; }
 export MODULAR_TEST_POSTGRES
 MODULAR_TEST_RABBITMQ=$(eng/rabbitmq.sh start "$rabbitdir") || { echo "0 passed, 1 failed"; exit 1; }

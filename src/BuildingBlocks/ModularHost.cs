@@ -193,8 +193,7 @@ public static class ModularHost
         opts.Policies.AutoApplyTransactions();
         opts.Policies.UseDurableLocalQueues();
         // Handlers wait on PostgreSQL, not on CPU: Wolverine's default (one message per core) starves them.
-        var parallelism = configuration.GetValue("Modular:LocalQueueParallelism", 16);
-        opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(parallelism));
+        opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(TransportSwitch.Parallelism(configuration)));
 
         // Two handlers racing on one document or stream: the loser retries on fresh data.
         opts.OnException(WriteConflicts.IsConflict, "write conflict").RetryWithCooldown(WriteConflicts.Cooldown);

@@ -17,6 +17,14 @@ namespace Modular.BuildingBlocks.Topology;
 public static class TransportSwitch
 {
     public const string RabbitMqConnectionStringName = "RabbitMQ";
+    public const string ParallelismKey = "Modular:QueueParallelism";
+
+    /// <summary>
+    /// Messages each queue — local, or a transport queue this deployment listens to — handles at once
+    /// (<c>Modular:QueueParallelism</c>, 16; the older <c>Modular:LocalQueueParallelism</c> is still read).
+    /// </summary>
+    public static int Parallelism(IConfiguration configuration) =>
+        configuration.GetValue<int?>(ParallelismKey) ?? configuration.GetValue("Modular:LocalQueueParallelism", 16);
     public const string QueueSchema = "wolverine_queues";
 
     /// <summary>Each subscribing module has its own queue; it lives where the module is deployed.</summary>
@@ -76,7 +84,7 @@ public static class TransportSwitch
                 foreach (var module in incoming)
                 {
                     // One message per inbox write: Wolverine otherwise collects deliveries for 5 ms to batch them.
-                    var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(16)
+                    var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(Parallelism(configuration))
                         .MaximumMessagesToReceive(configuration.GetValue($"{TopologyMap.TopologyKey}:ReceiveBatchSize", 1));
                     foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
                     // Durable (default): received messages go to the inbox first. Inline skips that write but
@@ -95,7 +103,7 @@ public static class TransportSwitch
                 foreach (var module in incoming)
                 {
                     var listener = opts.ListenToPostgresqlQueue(QueueName(module.Key).Replace('-', '_')).PollingInterval(polling)
-                        .MaximumParallelMessages(16);
+                        .MaximumParallelMessages(Parallelism(configuration));
                     foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
                 }
 

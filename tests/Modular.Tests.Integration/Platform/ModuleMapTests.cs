@@ -1,5 +1,7 @@
 using Alba;
+using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Topology;
+using Wolverine.Runtime.Handlers;
 
 namespace Modular.Tests.Integration.Platform;
 
@@ -18,5 +20,20 @@ public sealed class ModuleMapTests(ModularApp app)
         Assert.DoesNotContain(map.Edges, e => e.OverTransport);
         Assert.Equal(["ProductAddedEvent", "ProductPriceChangedEvent", "ProductRetiredEvent"],
             map.Modules.Single(m => m.Name == "Catalog").Publishes);
+    }
+
+    [Fact]
+    public void the_map_finds_exactly_the_handlers_wolverine_runs_in_every_module()
+    {
+        var graph = app.Host.Services.GetRequiredService<HandlerGraph>();
+        foreach (var module in Modular.Host.HostedModules.All)
+        {
+            var wolverine = graph.Chains.SelectMany(c => c.ByEndpoint.Prepend(c)).SelectMany(c => c.Handlers)
+                .Where(h => h.HandlerType.Assembly == module.Assembly)
+                .Select(h => $"{h.Method.MessageType()!.Name} by {h.HandlerType.Name}").Distinct().Order().ToList();
+            var map = MessageEdges.HandledMessageTypes(module.Assembly).Select(h => $"{h.Message.Name} by {h.Handler.Name}").Order().ToList();
+
+            Assert.Equal(wolverine, map);
+        }
     }
 }
