@@ -1,5 +1,5 @@
 # The two quick-start commands. Everything else is in eng/.
-.PHONY: run test token db-stop db-remove module-map
+.PHONY: run test token db-stop db-remove module-map contracts
 
 ## Run the monolith on http://127.0.0.1:5000 (Swagger UI at /swagger), on a local PostgreSQL unless
 ## ConnectionStrings__Postgres is set.
@@ -23,4 +23,8 @@ db-remove:
 
 ## Regenerate docs/module-map.md (a test fails when it is stale).
 module-map:
-	@dotnet run --project src/Host -- modules doc docs/module-map.md
+	@dotnet run --project src/Host -- modules doc $(CURDIR)/docs/module-map.md
+
+## Write each module's contract schema (and a payload fixture for each new message); a test fails when they are stale.
+contracts:
+	@dotnet run --project src/Host -- modules contracts $(CURDIR)

@@ -9,7 +9,8 @@ namespace Modular.BuildingBlocks.Topology;
 /// <summary>
 /// <c>Modular.Host modules [text|json|mermaid] [--Modular:Topology:…=…]</c> prints the module map of the configured
 /// topology without starting anything (no database needed); <c>modules doc &lt;file&gt;</c> writes the generated
-/// module-map page (make module-map: docs/module-map.md), which a test keeps current.
+/// module-map page (make module-map: docs/module-map.md), which a test keeps current; <c>modules contracts</c> writes
+/// each module's contract schema and its messages' fixtures (make contracts; ADR 0020).
 /// </summary>
 public static class ModuleMapCommand
 {
@@ -30,6 +31,8 @@ public static class ModuleMapCommand
             return 0;
         }
 
+        if (format == "contracts") return WriteContracts(available, args.Skip(2).FirstOrDefault(a => !a.StartsWith('-')) ?? ".", output);
+
         var map = ModuleMapEndpoint.Describe(TopologyMap.Read(available, configuration), available, MessageEdges.Find(available));
         switch (format)
         {
@@ -38,6 +41,38 @@ public static class ModuleMapCommand
             case "mermaid": output.Write(ModuleDiagram.Mermaid(map)); return 0;
             default: return Usage(output);
         }
+    }
+
+    /// <summary>
+    /// <c>modules contracts [root]</c> (make contracts): each module's contract schema beside its Contracts project
+    /// (<c>src/Modules/&lt;Name&gt;/&lt;assembly&gt;/contract.schema.json</c>), and a payload fixture for each message that has
+    /// none yet (<c>fixtures/&lt;Type&gt;.json</c>; existing ones are what was published, and are never rewritten).
+    /// </summary>
+    private static int WriteContracts(IReadOnlyList<ModuleDefinition> available, string root, TextWriter output)
+    {
+        foreach (var module in available)
+        {
+            var contracts = ContractSchemas.ContractsOf(module);
+            var directory = Path.Combine(root, "src", "Modules", module.Name, contracts.GetName().Name!);
+            if (!Directory.Exists(directory))
+            {
+                output.WriteLine($"{directory} does not exist: run this from the repository's root (or pass it).");
+                return 1;
+            }
+
+            File.WriteAllText(Path.Combine(directory, ContractSchemas.FileName), ContractSchemas.Write(ContractSchemas.Describe(contracts)));
+            output.WriteLine($"wrote {Path.Combine(directory, ContractSchemas.FileName)}");
+            Directory.CreateDirectory(Path.Combine(directory, ContractSchemas.FixturesDirectory));
+            foreach (var message in ContractSchemas.Messages(contracts))
+            {
+                var fixture = Path.Combine(directory, ContractSchemas.FixturesDirectory, message.Name + ".json");
+                if (File.Exists(fixture)) continue;
+                File.WriteAllText(fixture, ContractSchemas.Fixture(message));
+                output.WriteLine($"wrote {fixture}");
+            }
+        }
+
+        return 0;
     }
 
     public static string Text(ModuleMapView map)
@@ -116,7 +151,7 @@ public static class ModuleMapCommand
 
     private static int Usage(TextWriter output)
     {
-        output.WriteLine("usage: modules [text|json|mermaid] [--Modular:Topology:...=...]   |   modules doc <file>");
+        output.WriteLine("usage: modules [text|json|mermaid] [--Modular:Topology:...=...]   |   modules doc <file>   |   modules contracts [root]");
         return 1;
     }
 }

@@ -63,3 +63,19 @@ namespace Modular.Tests.Architecture.BadExamples.Endpoints
         public static string Get() => "everyone";
     }
 }
+
+namespace Modular.Tests.Architecture.BadExamples.Versions
+{
+    /// <summary>A message published again in a new version, with the upcaster from the old one: fine.</summary>
+    public sealed record PartMovedEvent(Guid PartId);
+
+    public sealed record PartMovedEventV2(Guid PartId, string Bin)
+    {
+        public static PartMovedEventV2 From(PartMovedEvent previous) => new(previous.PartId, "unknown");
+    }
+
+    /// <summary>A new version with no way from the old one: old messages in flight could not be read as new ones.</summary>
+    public sealed record ThingMovedEvent(Guid ThingId);
+
+    public sealed record ThingMovedEventV2(Guid ThingId, string Place);
+}

@@ -43,6 +43,7 @@ public sealed class WorkflowTests
         var run = string.Join('\n', publish.List("steps").Cast<Dictionary<object, object>>().Select(s => s.Text("run")).OfType<string>());
         Assert.Contains("docker push", run, StringComparison.Ordinal);
         Assert.Contains("modules json", run, StringComparison.Ordinal);
+        Assert.Contains("contract.schema.json", run, StringComparison.Ordinal);
     }
 
     private static async Task<Tool.Result> ValidateAsync(string workflow)
