@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Health;
+using Modular.BuildingBlocks.Observability;
 using Modular.BuildingBlocks.Topology;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;

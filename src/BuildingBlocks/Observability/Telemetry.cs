@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Modular.BuildingBlocks.Gateway;
 using Modular.BuildingBlocks.GrpcApi;
 using Modular.BuildingBlocks.Messaging;
 using Modular.BuildingBlocks.Modules;

@@ -48,7 +48,7 @@ internal static class ModuleMapEndpoint
         var modules = available.Select(m => new ModuleView(
                 m.Name,
                 map.DeploymentOf(m)?.Name ?? "(not deployed)",
-                map.Current.Hosts(m),
+                map.Current.Runs(m),
                 m.Schema,
                 m.RoutePrefix,
                 edges.Where(e => e.Publisher == m).Select(e => e.MessageType.Name).Distinct().Order().ToList(),

@@ -32,7 +32,8 @@ public sealed record Deployment(string Name, IReadOnlyList<ModuleDefinition> Mod
     /// </summary>
     public Uri GrpcUrl => new($"http://_grpc.{Url.Host}:{DefaultGrpcPort}");
 
-    public bool Hosts(ModuleDefinition module) => Modules.Contains(module);
+    /// <summary>Whether this deployment runs the module (not just has it in its binary: see <c>HostedModules</c>).</summary>
+    public bool Runs(ModuleDefinition module) => Modules.Contains(module);
 }
 
 /// <summary>
@@ -78,7 +79,7 @@ public sealed class TopologyMap
     public bool IsSingleDeployment => Deployments.Count == 1;
 
     /// <summary>Where a module runs; null for a module the monolith was told not to run (<c>Modular:Modules</c>).</summary>
-    public Deployment? DeploymentOf(ModuleDefinition module) => Deployments.FirstOrDefault(d => d.Hosts(module));
+    public Deployment? DeploymentOf(ModuleDefinition module) => Deployments.FirstOrDefault(d => d.Runs(module));
 
     public static TopologyMap Read(IReadOnlyList<ModuleDefinition> available, IConfiguration configuration)
     {
@@ -98,6 +99,19 @@ public sealed class TopologyMap
                 $"Set either {ModuleSelection.ConfigurationKey} or {TopologyKey}:Deployments, not both: the map says which modules each deployment runs.");
 
         var deployments = section.GetChildren().Select(d => ReadDeployment(d, available)).ToList();
+        var gatewayName = configuration[$"{TopologyKey}:Gateway"];
+        var gateway = string.IsNullOrWhiteSpace(gatewayName)
+            ? null
+            : Find(deployments, gatewayName) ?? throw new ModularConfigurationException(
+                $"{TopologyKey}:Gateway '{gatewayName}' is not a deployment of the topology; known: {string.Join(", ", deployments.Select(d => d.Name))}.");
+        // A module the map names nowhere runs where clients come in: a new module needs no edit of every map to run,
+        // and is extracted by naming it elsewhere. Without a gateway there is no such place, and the map is refused.
+        if (gateway is not null && available.Where(m => !deployments.Any(d => d.Runs(m))).ToList() is { Count: > 0 } unplaced)
+        {
+            var index = deployments.IndexOf(gateway);
+            deployments[index] = gateway = gateway with { Modules = [.. gateway.Modules, .. unplaced] };
+        }
+
         CheckEachModuleHasOneHome(deployments, available);
 
         var currentName = configuration[DeploymentKey];
@@ -112,12 +126,6 @@ public sealed class TopologyMap
         var current = Find(deployments, currentName)
             ?? throw new ModularConfigurationException(
                 $"{DeploymentKey} '{currentName}' is not a deployment of the topology; known: {string.Join(", ", deployments.Select(d => d.Name))}.");
-
-        var gatewayName = configuration[$"{TopologyKey}:Gateway"];
-        var gateway = string.IsNullOrWhiteSpace(gatewayName)
-            ? null
-            : Find(deployments, gatewayName) ?? throw new ModularConfigurationException(
-                $"{TopologyKey}:Gateway '{gatewayName}' is not a deployment of the topology; known: {string.Join(", ", deployments.Select(d => d.Name))}.");
 
         return new TopologyMap(deployments, current, ReadTransport(configuration, deployments.Count), gateway);
     }
@@ -144,13 +152,13 @@ public sealed class TopologyMap
     {
         foreach (var module in available)
         {
-            var homes = deployments.Where(d => d.Hosts(module)).Select(d => $"'{d.Name}'").ToList();
+            var homes = deployments.Where(d => d.Runs(module)).Select(d => $"'{d.Name}'").ToList();
             if (homes.Count > 1)
                 throw new ModularConfigurationException(
                     $"Module '{module.Name}' is assigned to deployments {string.Join(" and ", homes)}; a module runs in exactly one deployment.");
             if (homes.Count == 0)
                 throw new ModularConfigurationException(
-                    $"Module '{module.Name}' is assigned to no deployment in {TopologyKey}:Deployments; every module needs one.");
+                    $"Module '{module.Name}' is assigned to no deployment in {TopologyKey}:Deployments and no {TopologyKey}:Gateway is named to run it; every module needs one.");
         }
     }
 

@@ -58,11 +58,11 @@ public static class TransportSwitch
         opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
         opts.Policies.UseDurableInboxOnAllListeners();
 
-        var outgoing = crossing.Where(e => map.Current.Hosts(e.Publisher))
+        var outgoing = crossing.Where(e => map.Current.Runs(e.Publisher))
             .GroupBy(e => e.MessageType)
             .Select(g => (Type: g.Key, Targets: g.Select(e => e.Subscriber).Distinct().ToList()))
             .ToList();
-        var incoming = crossing.Where(e => map.Current.Hosts(e.Subscriber)).GroupBy(e => e.Subscriber).ToList();
+        var incoming = crossing.Where(e => map.Current.Runs(e.Subscriber)).GroupBy(e => e.Subscriber).ToList();
 
         switch (map.Transport)
         {

@@ -55,9 +55,20 @@ public sealed class TopologyMapTests
             Refusal([.. TwoDeployments, ("Modular:Topology:Deployments:ordering:Modules:1", "Payments"), ("Modular:Deployment", "core")]));
 
     [Fact]
-    public void a_module_in_no_deployment_is_refused() =>
-        Assert.Equal("Module 'Payments' is assigned to no deployment in Modular:Topology:Deployments; every module needs one.",
+    public void a_module_in_no_deployment_is_refused_when_no_gateway_could_run_it() =>
+        Assert.Equal("Module 'Payments' is assigned to no deployment in Modular:Topology:Deployments and no Modular:Topology:Gateway is named to run it; every module needs one.",
             Refusal([.. TwoDeployments.Where(s => s.Item2 != "Payments"), ("Modular:Deployment", "core")]));
+
+    [Fact]
+    public void a_module_the_map_does_not_name_runs_in_the_gateway_s_deployment()
+    {
+        var map = TopologyMap.Read(Available, Configuration([.. TwoDeployments.Where(s => s.Item2 != "Payments"),
+            ("Modular:Topology:Gateway", "ordering"), ("Modular:Deployment", "core")]));
+
+        Assert.Equal("ordering", map.DeploymentOf(Payments)!.Name);
+        Assert.Equal([Ordering, Payments], map.Gateway!.Modules);
+        Assert.Equal([Catalog], map.Current.Modules);
+    }
 
     [Theory]
     [InlineData("Kafka", "Modular:Topology:Transport 'Kafka' is not a transport; use RabbitMQ or PostgreSQL.")]

@@ -19,8 +19,6 @@ public sealed class CatalogProduct
     public bool Listed { get; set; }
     public bool Retired { get; set; }
 
-    public bool CanBeOrdered => Listed && !Retired;
-
     public void Apply(ProductAddedEvent added)
     {
         Listed = true;

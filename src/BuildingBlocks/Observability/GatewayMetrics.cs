@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
-using Modular.BuildingBlocks.Observability;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Modular.BuildingBlocks.Gateway;
+namespace Modular.BuildingBlocks.Observability;
 
 /// <summary>
 /// What the gateway does to the requests it forwards, per remote deployment (<c>modular_remote</c>):
