@@ -1,5 +1,5 @@
 # The two quick-start commands. Everything else is in eng/.
-.PHONY: run test token db-stop db-remove module-map contracts
+.PHONY: run test token db-stop db-remove module-map contracts module
 
 ## Run the monolith on http://127.0.0.1:5000 (Swagger UI at /swagger), on a local PostgreSQL unless
 ## ConnectionStrings__Postgres is set.
@@ -28,3 +28,7 @@ module-map:
 ## Write each module's contract schema (and a payload fixture for each new message); a test fails when they are stale.
 contracts:
 	@dotnet run --project src/Host -- modules contracts $(CURDIR)
+
+## A new module from templates/modular-module, wired into the solution and the Host: make module NAME=Shipping
+module:
+	@eng/new-module.sh $(NAME)

@@ -1,0 +1,15 @@
+namespace Modular.Modules.Shipping;
+
+/// <summary>A shipment, as Shipping stores it (a Marten document in the <c>shipping</c> schema).</summary>
+public sealed class Shipment
+{
+    public Guid Id { get; set; }
+    public string Reference { get; set; } = "";
+    public DateTimeOffset RegisteredAt { get; set; }
+}
+
+/// <summary>A shipment as the API shows it.</summary>
+public sealed record ShipmentDetails(Guid Id, string Reference, DateTimeOffset RegisteredAt)
+{
+    public static ShipmentDetails From(Shipment shipment) => new(shipment.Id, shipment.Reference, shipment.RegisteredAt);
+}
