@@ -27,7 +27,7 @@ public sealed record ModuleBacklog(string Module, int Incoming, int Scheduled, i
 public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handlers, IServiceProvider services, AvailableModules available,
     ActiveModules modules, TopologyMap topology, BacklogReader.Source source)
 {
-    private readonly Lazy<Dictionary<string, ModuleDefinition>> _owners = new(() => FindOwners(handlers, available, modules));
+    private Dictionary<string, ModuleDefinition>? _owners;
 
     /// <summary>Where this deployment's envelopes are stored.</summary>
     public sealed record Source(string ConnectionString, string Schema);
@@ -103,7 +103,16 @@ public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handle
     {
         if (string.IsNullOrEmpty(queue)) return null;
         var name = queue.TrimEnd('/');
-        return _owners.Value.GetValueOrDefault(name[(name.LastIndexOf('/') + 1)..].ToLowerInvariant());
+        return Owners().GetValueOrDefault(name[(name.LastIndexOf('/') + 1)..].ToLowerInvariant());
+    }
+
+    /// <summary>Kept once Wolverine has built its handler graph (a read before the runtime started finds it empty).</summary>
+    private Dictionary<string, ModuleDefinition> Owners()
+    {
+        if (_owners is { } known) return known;
+        var owners = FindOwners(handlers, available, modules);
+        if (handlers.Chains.Length > 0) _owners = owners;
+        return owners;
     }
 
     /// <summary>

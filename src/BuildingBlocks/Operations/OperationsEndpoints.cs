@@ -104,8 +104,8 @@ public static class OperationsEndpoints
             if (instances?.InstancesOf(deployment.Name) is not { } known)
                 return DeploymentStatus.Of(deployment, "unknown", null, null,
                     map.Gateway is { } gateway ? $"Ask the gateway ({gateway.Name}): it sees every deployment." : "No gateway sees the other deployments.");
-            var (work, problem) = await RemoteWorkAsync(context, services, known, ct);
-            return DeploymentStatus.Of(deployment, work is null ? "down" : "up", known, work, problem);
+            var (status, work, problem) = await RemoteWorkAsync(context, services, known, ct);
+            return DeploymentStatus.Of(deployment, status, known, work, problem);
         }));
         return TypedResults.Ok(new OperationsView(map.Current.Name, map.Gateway?.Name, map.Transport.ToString(), described.Modules,
             described.Edges, statuses));
@@ -118,19 +118,23 @@ public static class OperationsEndpoints
         return new DeploymentWork(backlog, letters);
     }
 
-    /// <summary>A remote deployment's work, from the first of its live instances that answers.</summary>
-    private static async Task<(DeploymentWork? Work, string? Problem)> RemoteWorkAsync(HttpContext context, IServiceProvider services,
-        IReadOnlyList<InstanceView> instances, CancellationToken ct)
+    /// <summary>
+    /// A remote deployment's work, from the first of its live instances that answers: <c>up</c> with its work,
+    /// <c>down</c> when none answers, <c>unknown</c> when one answers but refuses (e.g. the token is not an admin's there).
+    /// </summary>
+    private static async Task<(string Status, DeploymentWork? Work, string? Problem)> RemoteWorkAsync(HttpContext context,
+        IServiceProvider services, IReadOnlyList<InstanceView> instances, CancellationToken ct)
     {
         var live = instances.Where(i => i.Health != "Unhealthy").ToList();
-        if (live.Count == 0) return (null, "Every instance failed its health checks.");
+        if (live.Count == 0) return ("down", null, "Every instance failed its health checks.");
         foreach (var instance in live)
         {
             try
             {
                 using var response = await Send(context, services, HttpMethod.Get, new Uri(new Uri(instance.Address), $"{Route}/work"), ct);
-                if (response.IsSuccessStatusCode)
-                    return (await response.Content.ReadFromJsonAsync<DeploymentWork>(Json, ct), null);
+                if (response.IsSuccessStatusCode) return ("up", await response.Content.ReadFromJsonAsync<DeploymentWork>(Json, ct), null);
+                if ((int)response.StatusCode is >= 400 and < 500)
+                    return ("unknown", null, $"It refused to say ({(int)response.StatusCode}): its admin API needs an admin's token.");
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
@@ -138,7 +142,7 @@ public static class OperationsEndpoints
             }
         }
 
-        return (null, $"No instance answered within {RemotePatience.TotalSeconds:0} s.");
+        return ("down", null, $"No instance answered within {RemotePatience.TotalSeconds:0} s.");
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(string deployment, Guid id, HttpContext context,
@@ -158,6 +162,13 @@ public static class OperationsEndpoints
                 if (response.IsSuccessStatusCode) return TypedResults.Accepted((string?)null);
                 if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
                     return TypedResults.Problem(Problems.NotFound("Dead letter", id));
+                if ((int)response.StatusCode is 401 or 403)
+                    return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+                    {
+                        Status = (int)response.StatusCode,
+                        Title = "The deployment refused the replay.",
+                        Detail = $"The deployment {target.Name} does not take this token as an admin's.",
+                    });
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
