@@ -24,7 +24,7 @@ public sealed record DeploymentWork(IReadOnlyList<ModuleBacklog> Backlog, IReadO
 /// <summary>
 /// One deployment as the operations page shows it. <see cref="Status"/>: <c>up</c>; <c>degraded</c> (it answers, but
 /// its message store does not); <c>down</c> (no instance answers); <c>unknown</c> (only the gateway asks other
-/// deployments). <see cref="Backlog"/> and <see cref="DeadLetters"/> are null when they could not be read, and
+/// deployments, and one may refuse the caller's token). <see cref="Backlog"/> and <see cref="DeadLetters"/> are null when they could not be read, and
 /// <see cref="Problem"/> says why.
 /// </summary>
 public sealed record DeploymentStatus(string Name, IReadOnlyList<string> Modules, string Status, IReadOnlyList<InstanceView>? Instances,
