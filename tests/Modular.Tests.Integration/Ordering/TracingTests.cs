@@ -24,9 +24,12 @@ public sealed class TracingTests(ModularApp app) : OrderingTest(app)
         }));
 
         var trace = App.Spans.Snapshot().Where(s => s.TraceId == traceId).ToList();
-        Assert.Single(trace, s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /api/ordering/orders");
-        foreach (var message in (string[])["PaymentRequestedEvent", "PaymentCapturedEvent"])
-            Assert.Contains(trace, s => s.Source.Name == "Wolverine" && (s.GetTagItem("messaging.message_type") as string ?? "").EndsWith(message, StringComparison.Ordinal));
+        var request = Assert.Single(trace, s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /api/ordering/orders");
+        Assert.Equal(("Ordering", "monolith"), (request.GetTagItem("modular.module"), request.GetTagItem("modular.deployment")));
+        // Each message's handling span carries the module whose handler ran it.
+        foreach (var (message, module) in new[] { ("PaymentRequestedEvent", "Payments"), ("PaymentCapturedEvent", "Ordering") })
+            Assert.Contains(trace, s => s.Source.Name == "Wolverine" && (s.GetTagItem("messaging.message_type") as string ?? "").EndsWith(message, StringComparison.Ordinal)
+                && s.GetTagItem("modular.module") as string == module && s.GetTagItem("modular.deployment") as string == "monolith");
         Assert.Contains(trace, s => s.Source.Name == "Npgsql");
         var resource = App.Host.Services.GetRequiredService<TracerProvider>().GetResource();
         Assert.Equal("modular-monolith", resource.Attributes.Single(a => a.Key == "service.name").Value);
