@@ -43,7 +43,29 @@ start() {
   ensure_installed
   mkdir -p "$dir"/{home,mnesia,log}
   dir=$(cd "$dir" && pwd)
-  [[ -f $dir/port ]] || { pick_port 20000-29999 >"$dir/port"; pick_port 30000-34999 >"$dir/dist_port"; pick_port 35000-39999 >"$dir/epmd_port"; }
+  # A restart (after `kill`) keeps the node's ports; a first start picks free ones, and picks again if the node
+  # does not come up (a port picked free may have been taken before the node bound it).
+  local fresh=0 attempt
+  [[ -f $dir/port ]] || fresh=1
+  for attempt in 1 2; do
+    if [[ ! -f $dir/port ]]; then
+      pick_port 20000-29999 >"$dir/port"; pick_port 30000-34999 >"$dir/dist_port"; pick_port 35000-39999 >"$dir/epmd_port"
+    fi
+    if launch "$dir"; then
+      log "running on 127.0.0.1:$(cat "$dir/port") (logs in $dir/log)"
+      echo "amqp://guest:guest@127.0.0.1:$(cat "$dir/port")/"
+      return 0
+    fi
+    log "the node did not start (attempt $attempt):"
+    tail -n 20 "$dir/wait.log" "$dir/start.log" >&2 2>/dev/null || true
+    stop_node "$dir"
+    (( fresh )) && rm -f "$dir/port" "$dir/dist_port" "$dir/epmd_port"
+  done
+  exit 1
+}
+
+launch() { # starts the node in $1 and waits until it answers
+  local dir=$1
   echo "[]." >"$dir/enabled_plugins"
   : >"$dir/rabbitmq.conf"
   # MODULAR_RABBITMQ_LISTEN: an address AMQP listens on besides loopback (a fault test's network namespace reaches
@@ -55,13 +77,19 @@ start() {
   [[ $(id -u) -eq 0 ]] && chown -R rabbitmq:rabbitmq "$dir"
   # shellcheck disable=SC2046
   as_owner env $(env_for "$dir") RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
-    /usr/lib/rabbitmq/bin/rabbitmq-server -detached >"$dir/start.log" 2>&1
+    /usr/lib/rabbitmq/bin/rabbitmq-server -detached >"$dir/start.log" 2>&1 || return 1
   # shellcheck disable=SC2046
-  if ! as_owner env $(env_for "$dir") timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl wait --timeout 60 "$dir/pid" >"$dir/wait.log" 2>&1; then
-    tail -20 "$dir/wait.log" "$dir/start.log" >&2; exit 1
-  fi
-  log "running on 127.0.0.1:$(cat "$dir/port") (logs in $dir/log)"
-  echo "amqp://guest:guest@127.0.0.1:$(cat "$dir/port")/"
+  as_owner env $(env_for "$dir") timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl wait --timeout 60 "$dir/pid" >"$dir/wait.log" 2>&1
+}
+
+stop_node() { # stops the node in $1 and the epmd it started; keeps the directory
+  local dir=$1
+  # shellcheck disable=SC2046
+  as_owner env $(env_for "$dir") timeout 30 /usr/lib/rabbitmq/bin/rabbitmqctl stop "$dir/pid" >/dev/null 2>&1 || true
+  # rabbitmqctl stop leaves epmd running on our port: stop it by its process.
+  local epmd
+  epmd=$(ss -ltnpH "sport = :$(cat "$dir/epmd_port")" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  [[ -n $epmd ]] && kill "$epmd" 2>/dev/null || true
 }
 
 kill_node() {
@@ -74,12 +102,7 @@ kill_node() {
 stop() {
   local dir=$1
   [[ -f $dir/port ]] || { rm -rf "$dir"; return 0; }
-  # shellcheck disable=SC2046
-  as_owner env $(env_for "$dir") timeout 30 /usr/lib/rabbitmq/bin/rabbitmqctl stop "$dir/pid" >/dev/null 2>&1 || true
-  # rabbitmqctl stop leaves epmd running on our port: stop it by its process.
-  local epmd
-  epmd=$(ss -ltnpH "sport = :$(cat "$dir/epmd_port")" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
-  [[ -n $epmd ]] && kill "$epmd" 2>/dev/null || true
+  stop_node "$dir"
   rm -rf "$dir"
 }
 
