@@ -19,11 +19,19 @@ public sealed class WorkflowTests
         Assert.True(valid.ExitCode == 0, valid.Output + valid.Error);
 
         // The validator can fail: the same workflow with a misspelt key is refused.
-        var broken = Path.Combine(Directory.CreateTempSubdirectory("modular-workflow.").FullName, "ci.yml");
-        await File.WriteAllTextAsync(broken, (await File.ReadAllTextAsync(Workflow)).Replace("runs-on:", "runs_on:", StringComparison.Ordinal));
-        var refused = await ValidateAsync(broken);
-        Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("runs_on", refused.Output + refused.Error, StringComparison.Ordinal);
+        var directory = Directory.CreateTempSubdirectory("modular-workflow.").FullName;
+        try
+        {
+            var broken = Path.Combine(directory, "ci.yml");
+            await File.WriteAllTextAsync(broken, (await File.ReadAllTextAsync(Workflow)).Replace("runs-on:", "runs_on:", StringComparison.Ordinal));
+            var refused = await ValidateAsync(broken);
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("runs_on", refused.Output + refused.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
