@@ -9,18 +9,18 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Modular.BuildingBlocks.Gateway;
-using Modular.BuildingBlocks.GrpcApi;
-using Modular.BuildingBlocks.Health;
-using Modular.BuildingBlocks.Http;
-using Modular.BuildingBlocks.Messaging;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Observability;
-using Modular.BuildingBlocks.OpenApi;
-using Modular.BuildingBlocks.Operations;
-using Modular.BuildingBlocks.Persistence;
-using Modular.BuildingBlocks.Security;
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Distribution.Gateway;
+using Modular.BuildingBlocks.Composition.GrpcApi;
+using Modular.BuildingBlocks.Composition.Health;
+using Modular.BuildingBlocks.Composition.Http;
+using Modular.BuildingBlocks.Composition.Messaging;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Observability;
+using Modular.BuildingBlocks.Composition.OpenApi;
+using Modular.BuildingBlocks.Distribution.Operations;
+using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.BuildingBlocks.Composition.Security;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Npgsql;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -36,7 +36,6 @@ namespace Modular.BuildingBlocks;
 /// </summary>
 public static class ModularHost
 {
-    public const string SharedConnectionStringName = "Postgres";
     private const string Title = "Modular API";
 
     public static WebApplicationBuilder AddModular(this WebApplicationBuilder builder, IReadOnlyList<ModuleDefinition> available)
@@ -45,11 +44,11 @@ public static class ModularHost
         var topology = TopologyMap.Read(available, configuration);
         var edges = MessageEdges.Find(available);
         var modules = new ActiveModules(topology.Current.Modules);
-        var sharedConnectionString = configuration.GetConnectionString(SharedConnectionStringName);
+        var sharedConnectionString = configuration.GetConnectionString(ConnectionDefaults.SharedName);
         if (string.IsNullOrWhiteSpace(sharedConnectionString))
             throw new ModularConfigurationException(
-                $"ConnectionStrings:{SharedConnectionStringName} is not set: point it at PostgreSQL (make run does it for you).");
-        RequireConnectionString(SharedConnectionStringName, sharedConnectionString);
+                $"ConnectionStrings:{ConnectionDefaults.SharedName} is not set: point it at PostgreSQL (make run does it for you).");
+        RequireConnectionString(ConnectionDefaults.SharedName, sharedConnectionString);
         sharedConnectionString = ConnectionDefaults.Apply(sharedConnectionString);
         foreach (var module in modules.All)
             if (configuration.GetConnectionString(module.ConnectionStringName) is { } own) RequireConnectionString(module.ConnectionStringName, own);
@@ -83,11 +82,11 @@ public static class ModularHost
         services.AddModularAuthentication(configuration, builder.Environment, available);
         services.AddModuleGateway(topology, configuration);
         services.AddClientRateLimits(topology, configuration);
-        services.AddModularTelemetry(topology, configuration);
+        services.AddModularTelemetry(topology.Current.Name, modules.All, configuration);
         builder.AddModularLogging();
         services.AddSingleton(new BacklogReader.Source(sharedConnectionString, TransportSwitch.MessageStorageSchema(topology)));
         services.AddSingleton<BacklogReader>();
-        services.AddOperations();
+        services.AddOperations(topology, configuration);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
@@ -123,7 +122,9 @@ public static class ModularHost
 
     public static WebApplication UseModular(this WebApplication app)
     {
-        app.UseModularTelemetry(app.Services.GetRequiredService<TopologyMap>(), app.Services.GetRequiredService<AvailableModules>().All);
+        var topology = app.Services.GetRequiredService<TopologyMap>();
+        app.UseGatewayArrivalTimes(topology);
+        app.UseModularTelemetry(topology.Current.Name, app.Services.GetRequiredService<AvailableModules>().All);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCallerHeaderStripping();
@@ -132,8 +133,8 @@ public static class ModularHost
         app.UseAuthorization();
         app.UseWriteRequestPolicies();
         app.UseInputGuard();
-        var topology = app.Services.GetRequiredService<TopologyMap>();
-        app.UseModularOpenApi(Title, topology);
+        app.UseModularOpenApi(Title, topology.IsSingleDeployment ? Title : $"{Title}: {topology.Current.Name} (this deployment)",
+            GatewayRoutes.RemoteDocuments(topology, Title));
         app.MapModularHealth();
         app.MapProblemTypes();
         app.MapDeadLetters();

@@ -1,9 +1,9 @@
 using JasperFx;
 using Modular.BuildingBlocks;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Persistence;
-using Modular.BuildingBlocks.Security;
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.BuildingBlocks.Composition.Security;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Host;
 
 var builder = WebApplication.CreateBuilder(args);

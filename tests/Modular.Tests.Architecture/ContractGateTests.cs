@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Composition.Modules;
 using Modular.Host;
 using Modular.Tests.Support;
 

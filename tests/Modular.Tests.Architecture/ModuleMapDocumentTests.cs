@@ -1,4 +1,4 @@
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Host;
 using Modular.Tests.Support;
 

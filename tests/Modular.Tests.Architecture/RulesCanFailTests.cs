@@ -52,4 +52,30 @@ public sealed class RulesCanFailTests
     public void internals_rule_reports_an_integration_event_outside_contracts() =>
         Assert.Contains("Modular.Tests.Architecture.BadExamples.OtherModule.OrderShippedEvent",
             ModuleRules.InternalsDeclareNoIntegrationEvents(Bad("OtherModule")));
+
+    private const string BadLayers = "Modular.Tests.Architecture.BadExamples.Layers";
+
+    [Fact]
+    public void layer_rule_reports_composition_using_distribution_and_the_host()
+    {
+        var violations = LayerRules.CompositionKnowsNoDistribution(LayerRules.Uses(typeof(RulesCanFailTests).Assembly, BadLayers), BadLayers);
+
+        Assert.Equal(2, violations.Count);
+        Assert.Contains(violations, v => v.StartsWith($"{BadLayers}.Composition.Http uses {BadLayers}.Distribution.Gateway (", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith($"{BadLayers}.Composition.Http uses {BadLayers} (", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void cycle_rule_reports_both_uses_of_two_namespaces_that_use_each_other()
+    {
+        var violations = LayerRules.NoNamespaceCycles(LayerRules.Uses(typeof(RulesCanFailTests).Assembly, BadLayers));
+
+        Assert.Equal(
+            [$"{BadLayers}.Composition.Http uses {BadLayers}.Composition.Modules", $"{BadLayers}.Composition.Modules uses {BadLayers}.Composition.Http"],
+            violations.Select(v => v[..v.IndexOf(" (", StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void layer_rule_reports_a_namespace_outside_both_layers() =>
+        Assert.Equal([$"{BadLayers}.Escaped"], LayerRules.EveryNamespaceHasALayer(typeof(RulesCanFailTests).Assembly, BadLayers));
 }

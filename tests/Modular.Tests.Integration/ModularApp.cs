@@ -4,9 +4,10 @@ using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Persistence;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.BuildingBlocks.Composition.Security;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Tests.Support;
 using OpenTelemetry.Trace;
 using Wolverine;
@@ -39,7 +40,7 @@ public class ModularApp : IAsyncLifetime
         Database = await TestDatabase.CreateAsync(GetType().Name);
         var settings = await SettingsAsync();
         // Each module's store logs in as its own role, as make run's would (make run runs `database-roles` first).
-        await ModuleRoles.ProvisionAsync(Database.ConnectionString, Modular.Host.HostedModules.All, new ConfigurationBuilder()
+        await DatabaseRolesCommand.ProvisionAsync(Database.ConnectionString, Modular.Host.HostedModules.All, new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .AddInMemoryCollection([new(ModuleRoles.SecretKey, RoleSecret), .. Modules is null ? [] : new[] { new KeyValuePair<string, string?>(ModuleSelection.ConfigurationKey, Modules) }])
             .Build());

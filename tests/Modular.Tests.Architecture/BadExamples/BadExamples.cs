@@ -25,7 +25,7 @@ namespace Modular.Tests.Architecture.BadExamples.OtherModule
 namespace Modular.Tests.Architecture.BadExamples.Contracts
 {
     /// <summary>Contracts that drag in the framework.</summary>
-    public sealed record LeakyCommand(Modular.BuildingBlocks.Http.FieldErrors Errors);
+    public sealed record LeakyCommand(Modular.BuildingBlocks.Composition.Http.FieldErrors Errors);
 
     public sealed class MutableThingHappenedEvent
     {
@@ -78,4 +78,47 @@ namespace Modular.Tests.Architecture.BadExamples.Versions
     public sealed record ThingMovedEvent(Guid ThingId);
 
     public sealed record ThingMovedEventV2(Guid ThingId, string Place);
+}
+
+// BuildingBlocks' layers (LayerRules), broken three ways: Composition using Distribution, Composition using the host,
+// and two Composition namespaces using each other.
+namespace Modular.Tests.Architecture.BadExamples.Layers
+{
+    public static class Host
+    {
+        public static string Title => "bad";
+    }
+}
+
+namespace Modular.Tests.Architecture.BadExamples.Layers.Distribution.Gateway
+{
+    public sealed record Route(string Path);
+}
+
+namespace Modular.Tests.Architecture.BadExamples.Layers.Composition.Http
+{
+    public sealed class KnowsTheGateway
+    {
+        public Distribution.Gateway.Route? Route { get; set; }
+    }
+
+    public sealed class KnowsTheHost
+    {
+        public string Title { get; } = Host.Title;
+    }
+
+    public sealed record Endpoint(Modules.ShopModule Owner);
+}
+
+namespace Modular.Tests.Architecture.BadExamples.Layers.Composition.Modules
+{
+    public sealed class ShopModule
+    {
+        public IReadOnlyList<Http.Endpoint> Endpoints { get; } = [];
+    }
+}
+
+namespace Modular.Tests.Architecture.BadExamples.Layers.Escaped
+{
+    public sealed record OutsideEveryLayer;
 }

@@ -1,4 +1,4 @@
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering;
 
 namespace Modular.Tests.Integration.Ordering;

@@ -3,7 +3,7 @@ using Alba;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.GrpcApi;
 using Modular.Modules.Ordering;

@@ -1,5 +1,5 @@
 using Alba;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering;
 
 namespace Modular.Tests.Integration.Ordering;

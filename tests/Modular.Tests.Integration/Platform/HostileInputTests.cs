@@ -217,7 +217,7 @@ public sealed class HostileInputTests(ModularApp app)
     [Fact]
     public async Task every_type_uri_resolves_to_its_description()
     {
-        foreach (var type in Modular.BuildingBlocks.Http.ProblemTypes.All)
+        foreach (var type in Modular.BuildingBlocks.Composition.Http.ProblemTypes.All)
         {
             var result = await app.Host.Scenario(x =>
             {

@@ -1,6 +1,6 @@
 using Alba;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Wolverine.Runtime.Handlers;
 
 namespace Modular.Tests.Integration.Platform;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Persistence;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Persistence;
 using Npgsql;
 
 namespace Modular.Tests.Integration.Platform;

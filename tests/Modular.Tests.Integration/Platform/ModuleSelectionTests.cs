@@ -1,6 +1,6 @@
 using Alba;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Composition.Modules;
 using Modular.Modules.Catalog;
 using Wolverine.Runtime.Handlers;
 

@@ -1,6 +1,6 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Composition.Modules;
 using Modular.Modules.Catalog;
 
 namespace Modular.Tests.Integration.Platform;

@@ -1,6 +1,6 @@
 using Alba;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Messaging;
+using Modular.BuildingBlocks.Distribution.Operations;
 using Modular.Modules.Catalog.Contracts;
 using Wolverine;
 

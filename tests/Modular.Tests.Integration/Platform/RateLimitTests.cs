@@ -1,5 +1,5 @@
 using Alba;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Security;
 
 namespace Modular.Tests.Integration.Platform;
 

@@ -1,4 +1,4 @@
-using Modular.BuildingBlocks.Persistence;
+using Modular.BuildingBlocks.Composition.Persistence;
 using Npgsql;
 
 namespace Modular.Tests.Unit.BuildingBlocks;

@@ -1,8 +1,8 @@
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.GrpcApi;
-using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Composition.GrpcApi;
+using Modular.BuildingBlocks.Composition.Http;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

@@ -1,7 +1,7 @@
 using JasperFx.Core.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Wolverine;
 using Wolverine.Attributes;
 using Wolverine.Runtime.Handlers;

@@ -1,4 +1,4 @@
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.Contracts;
 using Modular.Modules.Ordering;

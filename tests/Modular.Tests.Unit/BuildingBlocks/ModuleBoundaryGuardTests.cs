@@ -1,4 +1,4 @@
-using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Composition.Modules;
 using Modular.Modules.Catalog;
 using Modular.Modules.Ordering;
 

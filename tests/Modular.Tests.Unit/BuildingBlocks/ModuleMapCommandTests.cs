@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Modules.Catalog;
 using Modular.Modules.Ordering;
 using Modular.Modules.Payments;

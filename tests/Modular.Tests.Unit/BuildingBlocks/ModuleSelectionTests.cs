@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Modular.BuildingBlocks.Modules;
+using Modular.BuildingBlocks.Composition.Modules;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

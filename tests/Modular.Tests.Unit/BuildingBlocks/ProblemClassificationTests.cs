@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Modular.BuildingBlocks.Http;
-using Modular.BuildingBlocks.Messaging;
-using Modular.BuildingBlocks.Persistence;
+using Modular.BuildingBlocks.Composition.Http;
+using Modular.BuildingBlocks.Composition.Messaging;
+using Modular.BuildingBlocks.Composition.Persistence;
 using Npgsql;
 
 namespace Modular.Tests.Unit.BuildingBlocks;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Security;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

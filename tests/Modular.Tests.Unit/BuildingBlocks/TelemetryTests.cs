@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Observability;
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Composition.Observability;
 using OpenTelemetry.Trace;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
@@ -22,7 +21,7 @@ public sealed class TelemetryTests
         }).Build();
         var services = new ServiceCollection();
 
-        services.AddModularTelemetry(TopologyMap.Read([new FakeModule("Catalog")], configuration), configuration);
+        services.AddModularTelemetry("Monolith", [new FakeModule("Catalog")], configuration);
 
         using var provider = services.BuildServiceProvider();
         Assert.Equal(on, provider.GetService<TracerProvider>() is not null);
@@ -40,7 +39,7 @@ public sealed class TelemetryTests
         }).Build();
         var services = new ServiceCollection();
 
-        services.AddModularTelemetry(TopologyMap.Read([new FakeModule("Catalog")], configuration), configuration);
+        services.AddModularTelemetry("Monolith", [new FakeModule("Catalog")], configuration);
 
         using var provider = services.BuildServiceProvider();
         Assert.Equal(on, provider.GetService<OpenTelemetry.Metrics.MeterProvider>() is not null);
@@ -70,7 +69,7 @@ public sealed class TelemetryTests
             [ModularLogging.FormatKey] = "xml",
         }).Build();
 
-        var refused = Assert.Throws<Modular.BuildingBlocks.Modules.ModularConfigurationException>(() => ModularLogging.IsJson(configuration));
+        var refused = Assert.Throws<Modular.BuildingBlocks.Composition.Modules.ModularConfigurationException>(() => ModularLogging.IsJson(configuration));
         Assert.Contains("'simple' (the default) or 'json'", refused.Message, StringComparison.Ordinal);
     }
 }

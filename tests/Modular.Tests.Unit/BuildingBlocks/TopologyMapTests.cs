@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Distribution.Topology;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Modular.BuildingBlocks.Topology;
+using Modular.BuildingBlocks.Distribution.Topology;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Composition.Http;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.Contracts;
 

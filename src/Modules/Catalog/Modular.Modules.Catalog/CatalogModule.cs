@@ -1,7 +1,7 @@
 using Marten;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Persistence;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.BuildingBlocks.Composition.Security;
 
 namespace Modular.Modules.Catalog;
 

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Http;
-using Modular.BuildingBlocks.Persistence;
+using Modular.BuildingBlocks.Composition.Http;
+using Modular.BuildingBlocks.Composition.Persistence;
 using Wolverine.Http;
 
 namespace Modular.Modules.Catalog;

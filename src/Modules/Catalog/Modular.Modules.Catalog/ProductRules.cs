@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Composition.Http;
 using Modular.Modules.Catalog.Contracts;
 
 namespace Modular.Modules.Catalog;

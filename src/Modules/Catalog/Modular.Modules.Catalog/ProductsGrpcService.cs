@@ -3,7 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Modular.BuildingBlocks.GrpcApi;
+using Modular.BuildingBlocks.Composition.GrpcApi;
 using Modular.Modules.Catalog.GrpcApi;
 
 namespace Modular.Modules.Catalog;

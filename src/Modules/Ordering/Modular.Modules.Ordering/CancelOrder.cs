@@ -4,8 +4,8 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Http;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Http;
+using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering.Contracts;
 using Wolverine.Http;
 

@@ -3,9 +3,9 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Http;
-using Modular.BuildingBlocks.Persistence;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Http;
+using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.BuildingBlocks.Composition.Security;
 using Wolverine.Http;
 
 namespace Modular.Modules.Ordering;

@@ -1,7 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Security;
 
 namespace Modular.Modules.Ordering;
 

@@ -1,10 +1,11 @@
+using Modular.BuildingBlocks.Composition.Modules;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using Modular.BuildingBlocks.GrpcApi;
-using Modular.BuildingBlocks.Persistence;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.GrpcApi;
+using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering.GrpcApi;
 
 namespace Modular.Modules.Ordering;

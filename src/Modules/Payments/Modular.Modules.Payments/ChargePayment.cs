@@ -1,6 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Logging;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering.Contracts;
 using Modular.Modules.Payments.Contracts;
 using Wolverine;

@@ -1,8 +1,8 @@
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Security;
 
 namespace Modular.Modules.Payments;
 

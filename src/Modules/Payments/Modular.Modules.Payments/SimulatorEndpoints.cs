@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Composition.Http;
 using Wolverine.Http;
 
 namespace Modular.Modules.Payments;

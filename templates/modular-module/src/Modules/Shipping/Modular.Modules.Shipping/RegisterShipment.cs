@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Http;
+using Modular.BuildingBlocks.Composition.Http;
 using Modular.Modules.Shipping.Contracts;
 using Wolverine.Http;
 using Wolverine.Marten;

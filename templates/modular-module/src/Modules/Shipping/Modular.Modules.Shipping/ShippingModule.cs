@@ -1,6 +1,6 @@
 using Marten;
-using Modular.BuildingBlocks.Modules;
-using Modular.BuildingBlocks.Security;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Security;
 
 namespace Modular.Modules.Shipping;
 

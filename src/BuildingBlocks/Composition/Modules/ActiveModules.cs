@@ -1,0 +1,15 @@
+namespace Modular.BuildingBlocks.Composition.Modules;
+
+/// <summary>The modules this process runs; registered as a singleton.</summary>
+public sealed class ActiveModules(IReadOnlyList<ModuleDefinition> modules)
+{
+    public IReadOnlyList<ModuleDefinition> All { get; } = modules;
+
+    /// <summary>Every value these modules' unique indexes keep unique (a taken one is answered 409).</summary>
+    public IReadOnlyList<Persistence.UniqueValue> UniqueValues { get; } = modules.SelectMany(m => m.UniqueValues).ToArray();
+
+    public ModuleDefinition? FindByAssembly(System.Reflection.Assembly assembly) => All.FirstOrDefault(m => m.Assembly == assembly);
+}
+
+/// <summary>Every module the binary has, hosted here or not (for the module map).</summary>
+public sealed record AvailableModules(IReadOnlyList<ModuleDefinition> All);

@@ -1,0 +1,35 @@
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Composition.Persistence;
+using Wolverine.Marten;
+
+namespace Modular.BuildingBlocks.Composition.Modules;
+
+/// <summary>One Marten store per module: its own schema for documents and events, integrated with Wolverine's outbox.</summary>
+internal static class ModuleStore
+{
+    public static void Add<TStore>(IServiceCollection services, ModuleDefinition module, string connectionString,
+        bool applyChangesOnStartup, Action<StoreOptions> configure) where TStore : class, IDocumentStore
+    {
+        var store = services.AddMartenStore<TStore>(_ =>
+            {
+                var options = new StoreOptions();
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = module.Schema;
+                options.Events.DatabaseSchemaName = module.Schema;
+                options.AutoCreateSchemaObjects = SchemaChanges.AutoCreate(applyChangesOnStartup);
+                // One connection per session, i.e. per endpoint call or handled message: its reads and its commit share
+                // one checkout. Connections a database restart cut leave the pool within a second (ConnectionDefaults'
+                // keepalive), so a session rarely starts on one (ADR 0015).
+                options.UseStickyConnectionLifetimes = true;
+                // Who caused each change: the caller's subject, relayed by Wolverine into the outboxed session.
+                options.Policies.ForAllDocuments(mapping => mapping.Metadata.LastModifiedBy.Enabled = true);
+                options.Events.MetadataConfig.UserNameEnabled = true;
+                configure(options);
+                return options;
+            })
+            .IntegrateWithWolverine();
+        if (applyChangesOnStartup) store.ApplyAllDatabaseChangesOnStartup();
+    }
+}

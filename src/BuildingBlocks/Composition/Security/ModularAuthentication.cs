@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.Tokens;
+using Modular.BuildingBlocks.Composition.Modules;
+
+namespace Modular.BuildingBlocks.Composition.Security;
+
+/// <summary>
+/// JWT bearer authentication on every deployment, and one authorization policy per permission the modules declare.
+/// Two sources of tokens (ADR 0013): an OpenID Connect issuer (<c>Modular:Authentication:Authority</c>; keys from its
+/// JWKS, rotation followed), or the embedded issuer's key (<see cref="EmbeddedIssuer"/>). Issuer, audience,
+/// lifetime and signature are always validated; <c>alg: none</c> never passes.
+/// </summary>
+public static class ModularAuthentication
+{
+    public const string Section = "Modular:Authentication";
+
+    public static void AddModularAuthentication(this IServiceCollection services, IConfiguration configuration,
+        IHostEnvironment environment, IEnumerable<ModuleDefinition> modules)
+    {
+        var settings = configuration.GetSection(Section);
+        var authority = settings["Authority"];
+        var audience = settings["Audience"] is { Length: > 0 } a ? a : EmbeddedIssuer.DefaultAudience;
+        EmbeddedIssuer? embedded = null;
+        if (string.IsNullOrWhiteSpace(authority))
+        {
+            embedded = settings["SigningKey"] is { Length: > 0 } key ? EmbeddedIssuer.FromBase64(key)
+                : settings["SigningKeyFile"] is { Length: > 0 } file ? EmbeddedIssuer.FromFile(file)
+                : environment.IsDevelopment() ? EmbeddedIssuer.FromFile(Path.Combine(".local", "dev-signing-key"))
+                : throw new ModularConfigurationException(
+                    $"{Section}: set Authority (an OpenID Connect issuer) or SigningKey / SigningKeyFile (the embedded issuer's key).");
+            services.AddSingleton(embedded);
+        }
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false; // "sub", "role", "scope" as the token says them
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidAudience = audience,
+                ValidateLifetime = true,
+                ValidateIssuerSigningKey = true,
+                RequireSignedTokens = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = PermissionGrants.SubjectClaim,
+                RoleClaimType = PermissionGrants.RoleClaim,
+            };
+            if (embedded is not null)
+            {
+                jwt.TokenValidationParameters.ValidIssuer = EmbeddedIssuer.Issuer;
+                jwt.TokenValidationParameters.IssuerSigningKey = embedded.Key;
+                jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            }
+            else
+            {
+                jwt.Authority = authority;
+                if (settings["MetadataAddress"] is { Length: > 0 } metadata) jwt.MetadataAddress = metadata;
+                jwt.RequireHttpsMetadata = !bool.TryParse(settings["RequireHttpsMetadata"], out var https) || https;
+                jwt.RefreshOnIssuerKeyNotFound = true; // a token signed with a key the issuer just rotated in
+                // How soon a key the issuer rotated out stops being accepted, and how often an unknown key may trigger
+                // a fetch of the JWKS (a flood of forged kids must not become a flood of requests to the issuer).
+                var refresh = settings.GetValue("MetadataRefreshInterval", TimeSpan.FromHours(1));
+                jwt.AutomaticRefreshInterval = refresh >= TimeSpan.FromMinutes(5) ? refresh
+                    : throw new ModularConfigurationException($"{Section}:MetadataRefreshInterval is {refresh}; the least the token library allows is 00:05:00.");
+                jwt.RefreshInterval = settings.GetValue("KeyRefreshMinimum", TimeSpan.FromSeconds(30));
+            }
+        });
+
+        if (embedded is null)
+            // Once the host has the issuer's current keys, a key the issuer retired is refused at once: no falling back
+            // to the "last known good" key set, which would keep accepting it for up to an hour (ADR 0013).
+            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+            {
+                if (jwt.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
+            });
+
+        var grants = new PermissionGrants(PlatformPermissions.All.Concat(modules.SelectMany(m => m.Permissions)));
+        services.AddSingleton(grants);
+        services.AddAuthorization(authorization =>
+        {
+            authorization.DefaultPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build();
+            foreach (var permission in grants.All)
+                authorization.AddPolicy(permission.Name, policy => policy
+                    .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+                    .RequireAuthenticatedUser()
+                    .RequireAssertion(context => grants.Allows(context.User, permission.Name)));
+        });
+    }
+}

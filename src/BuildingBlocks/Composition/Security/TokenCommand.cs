@@ -1,0 +1,35 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Modular.BuildingBlocks.Composition.Modules;
+
+namespace Modular.BuildingBlocks.Composition.Security;
+
+/// <summary>
+/// <c>Modular.Host token [--subject alice] [--roles customer,staff] [--minutes 480] [--client my-app]</c> (<c>make token</c>): prints a token of
+/// the embedded issuer, and nothing else, on stdout. Without arguments: the developer, with every role.
+/// </summary>
+public static class TokenCommand
+{
+    public const string Name = "token";
+
+    /// <summary>The client id of tokens made here, recorded with the work they cause (<see cref="Caller"/>).</summary>
+    public const string DefaultClient = "make-token";
+
+    public static bool Handles(string[] args) => args is [Name, ..];
+
+    public static int Run(string[] args, IConfiguration configuration, TextWriter output)
+    {
+        string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { Length: > 0 } value ? value : null;
+        var settings = configuration.GetSection(ModularAuthentication.Section);
+        if (settings["Authority"] is { Length: > 0 })
+            throw new ModularConfigurationException($"{ModularAuthentication.Section}:Authority is set: tokens come from that issuer, not from make token.");
+        var tokens = settings["SigningKey"] is { Length: > 0 } key ? EmbeddedIssuer.FromBase64(key)
+            : EmbeddedIssuer.FromFile(settings["SigningKeyFile"] is { Length: > 0 } file ? file : Path.Combine(".local", "dev-signing-key"));
+        var roles = Option("--roles") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : Roles.All;
+        var minutes = Option("--minutes") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 8 * 60;
+        output.WriteLine(tokens.Issue(Option("--subject") ?? "developer", roles, TimeSpan.FromMinutes(minutes),
+            settings["Audience"] is { Length: > 0 } audience ? audience : EmbeddedIssuer.DefaultAudience,
+            clientId: Option("--client") ?? DefaultClient));
+        return 0;
+    }
+}

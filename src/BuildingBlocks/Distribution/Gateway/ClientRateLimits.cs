@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Composition.Http;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Security;
+using Modular.BuildingBlocks.Distribution.Topology;
+
+namespace Modular.BuildingBlocks.Distribution.Gateway;
+
+/// <summary>How many requests one client may send to one module: a token bucket, refilled every second.</summary>
+public sealed record RateLimit
+{
+    /// <summary>Requests per second a client may keep sending to the module; 0 switches the limit off.</summary>
+    public int PermitsPerSecond { get; init; }
+
+    /// <summary>How many a client may send at once after a quiet spell (the bucket's size); at least <see cref="PermitsPerSecond"/>.</summary>
+    public int Burst { get; init; }
+}
+
+/// <summary>
+/// Per-client rate limits where clients come in (the gateway, or each deployment when no gateway is named): one token
+/// bucket per module and client — the token's subject, else the remote address — from <c>Modular:RateLimits</c>
+/// (<c>PermitsPerSecond</c>, <c>Burst</c>; a module's own under <c>Modular:RateLimits:Modules:&lt;Module&gt;</c>).
+/// Over the limit: 429 ProblemDetails with <c>Retry-After</c>, before the request reaches a module or is forwarded.
+/// Health, documents and the admin API are not limited. Default: 100 per second, bursts of 200 (ADR 0013).
+/// </summary>
+public static class ClientRateLimits
+{
+    public const string ConfigurationKey = "Modular:RateLimits";
+    public static readonly RateLimit Default = new() { PermitsPerSecond = 100, Burst = 200 };
+
+    public static void AddClientRateLimits(this IServiceCollection services, TopologyMap topology, IConfiguration configuration)
+    {
+        if (topology.Gateway is not null && !topology.IsGateway) return; // behind the gateway: it limits
+        var section = configuration.GetSection(ConfigurationKey);
+        var fallback = Read(section, Default);
+        var limits = topology.Deployments.SelectMany(d => d.Modules)
+            .Select(m => (Prefix: m.RoutePrefix + "/", m.Name, Limit: Read(section.GetSection($"Modules:{m.Name}"), fallback)))
+            .Where(m => m.Limit.PermitsPerSecond > 0)
+            .ToList();
+        if (limits.Count == 0) return;
+
+        services.AddSingleton(new Limited());
+        services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var path = context.Request.Path.Value ?? "";
+                foreach (var (prefix, module, limit) in limits)
+                {
+                    if (!path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
+                    return RateLimitPartition.GetTokenBucketLimiter($"{module}|{ClientOf(context)}", _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = Math.Max(limit.Burst, limit.PermitsPerSecond),
+                        TokensPerPeriod = limit.PermitsPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
+                }
+
+                return RateLimitPartition.GetNoLimiter("unlimited");
+            });
+            options.OnRejected = RejectAsync;
+        });
+    }
+
+    public static void UseClientRateLimits(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetService<Limited>() is not null) app.UseRateLimiter();
+    }
+
+    private static RateLimit Read(IConfigurationSection section, RateLimit fallback) => new()
+    {
+        PermitsPerSecond = section.GetValue("PermitsPerSecond", fallback.PermitsPerSecond),
+        Burst = section.GetValue("Burst", section["PermitsPerSecond"] is null ? fallback.Burst : 0),
+    };
+
+    private static string ClientOf(HttpContext context) =>
+        Caller.Of(context.User).Subject is { } subject ? "sub:" + subject : "ip:" + context.Connection.RemoteIpAddress;
+
+    private static ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var context = rejected.HttpContext;
+        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Detail = $"This client sent more requests to the module than it may; send again after {seconds} s.",
+            },
+        });
+    }
+
+    /// <summary>Marks that some module is limited, so the middleware is added.</summary>
+    private sealed class Limited;
+}

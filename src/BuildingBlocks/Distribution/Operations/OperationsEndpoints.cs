@@ -1,0 +1,205 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Modular.BuildingBlocks.Composition.Observability;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Net.Http.Headers;
+using Modular.BuildingBlocks.Composition.Http;
+using Modular.BuildingBlocks.Composition.Messaging;
+using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Composition.Security;
+using Modular.BuildingBlocks.Distribution.Topology;
+using Wolverine;
+using Wolverine.Runtime;
+using Wolverine.Runtime.Handlers;
+
+namespace Modular.BuildingBlocks.Distribution.Operations;
+
+/// <summary>What one deployment has not finished: its modules' backlog and its dead letters.</summary>
+public sealed record DeploymentWork(IReadOnlyList<ModuleBacklog> Backlog, IReadOnlyList<DeadLetter> DeadLetters);
+
+/// <summary>
+/// One deployment as the operations page shows it. <see cref="Status"/>: <c>up</c>; <c>degraded</c> (it answers, but
+/// its message store does not); <c>down</c> (no instance answers); <c>unknown</c> (only the gateway asks other
+/// deployments, and one may refuse the caller's token). <see cref="Backlog"/> and <see cref="DeadLetters"/> are null when they could not be read, and
+/// <see cref="Problem"/> says why.
+/// </summary>
+public sealed record DeploymentStatus(string Name, IReadOnlyList<string> Modules, string Status, IReadOnlyList<InstanceView>? Instances,
+    IReadOnlyList<ModuleBacklog>? Backlog, IReadOnlyList<DeadLetter>? DeadLetters, string? Problem)
+{
+    public static DeploymentStatus Of(Deployment deployment, string status, IReadOnlyList<InstanceView>? instances, DeploymentWork? work,
+        string? problem) =>
+        new(deployment.Name, deployment.Modules.Select(m => m.Name).ToList(), status, instances, work?.Backlog, work?.DeadLetters, problem);
+}
+
+/// <summary>The whole system as one process sees it: the module map and every deployment's state.</summary>
+public sealed record OperationsView(string Deployment, string? Gateway, string Transport, IReadOnlyList<ModuleView> Modules,
+    IReadOnlyList<EdgeView> Edges, IReadOnlyList<DeploymentStatus> Deployments);
+
+/// <summary>
+/// The operations page (<c>/ops</c>) and what it reads. <c>GET /api/admin/ops</c>: the module map and, per deployment,
+/// instances and health, per-module backlog and dead letters — on the gateway, every deployment's (it asks each
+/// remote one's <c>GET /api/admin/ops/work</c>, with the caller's token, and answers <c>down</c> at once for a deployment
+/// whose instances the health checks took out). <c>POST /api/admin/ops/deployments/{deployment}/dead-letters/{id}/replay</c>
+/// replays a dead letter wherever it is. Reading is anonymous in Development, admin-only elsewhere; replaying is
+/// admin-only everywhere. The page is static and holds no data.
+/// </summary>
+public static class OperationsEndpoints
+{
+    public const string PagePath = "/ops";
+    public const string Route = "/api/admin/ops";
+    private const string HttpClientName = "modular-operations";
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>How long the gateway waits for a remote deployment's answer before calling it down.</summary>
+    public static readonly TimeSpan RemotePatience = TimeSpan.FromSeconds(5);
+
+    /// <summary>The operations view and, when metrics are scraped, the backlog gauges' sampler.</summary>
+    internal static void AddOperations(this IServiceCollection services, TopologyMap topology, IConfiguration configuration)
+    {
+        services.AddHttpClient(HttpClientName, http => http.Timeout = RemotePatience);
+        if (Telemetry.MetricsEnabled(configuration))
+            services.AddHostedService(provider => new BacklogMetrics(provider.GetRequiredService<BacklogReader>(), topology,
+                TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(BacklogMetrics.IntervalKey, 5))),
+                provider.GetRequiredService<ILogger<BacklogMetrics>>()));
+    }
+
+    internal static void MapOperations(this WebApplication app, IReadOnlyList<ModuleDefinition> available)
+    {
+        var anonymousReads = app.Environment.IsDevelopment();
+        app.MapGet(PagePath, () => TypedResults.Text(OperationsPage.Html, "text/html; charset=utf-8"))
+            .ExcludeFromDescription().AllowAnonymous(); // the page is static: the data behind it is what is guarded
+
+        var reads = app.MapGroup(Route).WithTags("Admin");
+        if (anonymousReads) reads.AllowAnonymous();
+        else reads.RequireAuthorization(PlatformPermissions.Admin);
+        reads.MapGet("", (HttpContext context, TopologyMap map, IReadOnlyList<MessageEdge> edges, IServiceProvider services, CancellationToken ct) =>
+                ViewAsync(context, map, available, edges, services, ct))
+            .WithName("GetOperationsView").WithSummary("See every deployment: module map, instances, backlog, dead letters");
+        reads.MapGet("/work", async (IServiceProvider services, CancellationToken ct) => TypedResults.Ok(await WorkAsync(services, ct)))
+            .WithName("GetDeploymentWork").WithSummary("This deployment's backlog per module and dead letters");
+
+        app.MapPost($"{Route}/deployments/{{deployment}}/dead-letters/{{id:guid}}/replay", ReplayAsync)
+            .WithTags("Admin").WithName("ReplayDeadLetterOfDeployment").WithSummary("Replay a dead letter of any deployment")
+            .RequireAuthorization(PlatformPermissions.Admin)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<Ok<OperationsView>> ViewAsync(HttpContext context, TopologyMap map, IReadOnlyList<ModuleDefinition> available,
+        IReadOnlyList<MessageEdge> edges, IServiceProvider services, CancellationToken ct)
+    {
+        var instances = services.GetService<IInstanceDirectory>();
+        var described = ModuleMapEndpoint.Describe(map, available, edges, instances);
+        var statuses = await Task.WhenAll(map.Deployments.Select(async deployment =>
+        {
+            if (deployment == map.Current)
+            {
+                try
+                {
+                    return DeploymentStatus.Of(deployment, "up", null, await WorkAsync(services, ct), null);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    return DeploymentStatus.Of(deployment, "degraded", null, null,
+                        "This deployment answers, but its message store or broker did not (see its log and /health/ready).");
+                }
+            }
+
+            if (instances?.InstancesOf(deployment.Name) is not { } known)
+                return DeploymentStatus.Of(deployment, "unknown", null, null,
+                    map.Gateway is { } gateway ? $"Ask the gateway ({gateway.Name}): it sees every deployment." : "No gateway sees the other deployments.");
+            var (status, work, problem) = await RemoteWorkAsync(context, services, known, ct);
+            return DeploymentStatus.Of(deployment, status, known, work, problem);
+        }));
+        return TypedResults.Ok(new OperationsView(map.Current.Name, map.Gateway?.Name, map.Transport.ToString(), described.Modules,
+            described.Edges, statuses));
+    }
+
+    private static async Task<DeploymentWork> WorkAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var backlog = await services.GetRequiredService<BacklogReader>().ReadAsync(ct);
+        var letters = await DeadLetterEndpoints.ReadAsync(services.GetRequiredService<IWolverineRuntime>(), null, 100, ct);
+        return new DeploymentWork(backlog, letters);
+    }
+
+    /// <summary>
+    /// A remote deployment's work, from the first of its live instances that answers: <c>up</c> with its work,
+    /// <c>down</c> when none answers, <c>unknown</c> when one answers but refuses (e.g. the token is not an admin's there).
+    /// </summary>
+    private static async Task<(string Status, DeploymentWork? Work, string? Problem)> RemoteWorkAsync(HttpContext context,
+        IServiceProvider services, IReadOnlyList<InstanceView> instances, CancellationToken ct)
+    {
+        var live = instances.Where(i => i.Health != "Unhealthy").ToList();
+        if (live.Count == 0) return ("down", null, "Every instance failed its health checks.");
+        foreach (var instance in live)
+        {
+            try
+            {
+                using var response = await Send(context, services, HttpMethod.Get, new Uri(new Uri(instance.Address), $"{Route}/work"), ct);
+                if (response.IsSuccessStatusCode) return ("up", await response.Content.ReadFromJsonAsync<DeploymentWork>(Json, ct), null);
+                if ((int)response.StatusCode is >= 400 and < 500)
+                    return ("unknown", null, $"It refused to say ({(int)response.StatusCode}): its admin API needs an admin's token.");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // the next instance, if any
+            }
+        }
+
+        return ("down", null, $"No instance answered within {RemotePatience.TotalSeconds:0} s.");
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(string deployment, Guid id, HttpContext context,
+        TopologyMap map, IWolverineRuntime runtime, HandlerGraph handlers, IMessageContext bus, IServiceProvider services, CancellationToken ct)
+    {
+        var target = map.Deployments.FirstOrDefault(d => string.Equals(d.Name, deployment, StringComparison.OrdinalIgnoreCase));
+        if (target is null) return TypedResults.Problem(Problems.NotFound("Deployment", deployment));
+        if (target == map.Current) return await DeadLetterEndpoints.ReplayAsync(id, runtime, handlers, bus, ct);
+
+        var live = services.GetService<IInstanceDirectory>()?.InstancesOf(target.Name)?.Where(i => i.Health != "Unhealthy").ToList() ?? [];
+        foreach (var instance in live)
+        {
+            try
+            {
+                using var response = await Send(context, services, HttpMethod.Post,
+                    new Uri(new Uri(instance.Address), $"{DeadLetterEndpoints.Route}/{id}/replay"), ct);
+                if (response.IsSuccessStatusCode) return TypedResults.Accepted((string?)null);
+                if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    return TypedResults.Problem(Problems.NotFound("Dead letter", id));
+                if ((int)response.StatusCode is 401 or 403)
+                    return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+                    {
+                        Status = (int)response.StatusCode,
+                        Title = "The deployment refused the replay.",
+                        Detail = $"The deployment {target.Name} does not take this token as an admin's.",
+                    });
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // the next instance, if any
+            }
+        }
+
+        return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The deployment is not reachable.",
+            Detail = $"No instance of the deployment {target.Name} took the replay; try again when it is up.",
+        });
+    }
+
+    /// <summary>A call to another deployment's admin API for the caller (their token travels with it).</summary>
+    private static Task<HttpResponseMessage> Send(HttpContext context, IServiceProvider services, HttpMethod method, Uri url, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (AuthenticationHeaderValue.TryParse(context.Request.Headers[HeaderNames.Authorization], out var authorization))
+            request.Headers.Authorization = authorization;
+        return services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName).SendAsync(request, ct);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Modular.BuildingBlocks.Composition.Security;
+using Wolverine.Runtime;
+
+namespace Modular.BuildingBlocks.Distribution.Operations;
+
+/// <summary>One message store's persisted envelopes (the deployment's own, or a module's in its own database).</summary>
+public sealed record StoreCounts(string Store, int Incoming, int Scheduled, int Outgoing, int DeadLetters);
+
+/// <summary>A transport queue this deployment listens to, and how many messages wait in it.</summary>
+public sealed record QueueCount(string Queue, long Waiting);
+
+/// <summary>
+/// What this deployment still has to do: messages waiting in the transport queues it listens to, received but
+/// not handled, scheduled for later, or not yet sent. <see cref="Drained"/> is what to wait for, on every
+/// deployment, before a cut-over or a rollback (docs/extracting-a-module.md). <see cref="Modules"/> splits the same
+/// by the module each message is for.
+/// </summary>
+public sealed record PendingMessages(long Queued, int Incoming, int Scheduled, int Outgoing, int DeadLetters, bool Drained,
+    IReadOnlyList<QueueCount> Queues, IReadOnlyList<StoreCounts> Stores, IReadOnlyList<ModuleBacklog> Modules);
+
+/// <summary><c>GET /api/admin/messages</c>: this deployment's queues and persisted inbox/outbox, all instances together.</summary>
+internal static class PendingMessagesEndpoint
+{
+    public static void MapPendingMessages(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/admin/messages", CountAsync).WithTags("Admin").WithName("GetPendingMessages").WithSummary("Count pending messages")
+            .RequireAuthorization(PlatformPermissions.Admin);
+
+    private static async Task<Ok<PendingMessages>> CountAsync(IWolverineRuntime runtime, BacklogReader backlog, CancellationToken ct)
+    {
+        var stores = new List<StoreCounts>();
+        foreach (var store in (await runtime.Stores.FindAllAsync()).DistinctBy(s => s.Uri))
+        {
+            var counts = await store.Admin.FetchCountsAsync();
+            stores.Add(new StoreCounts(store.Uri.ToString(), counts.Incoming, counts.Scheduled, counts.Outgoing, counts.DeadLetter));
+        }
+
+        var queues = await backlog.CountTransportQueuesAsync(ct);
+        var modules = await backlog.ReadAsync(ct, queues);
+        var (queued, incoming, scheduled, outgoing) =
+            (queues.Sum(q => q.Waiting), stores.Sum(s => s.Incoming), stores.Sum(s => s.Scheduled), stores.Sum(s => s.Outgoing));
+        return TypedResults.Ok(new PendingMessages(queued, incoming, scheduled, outgoing, stores.Sum(s => s.DeadLetters),
+            queued + incoming + scheduled + outgoing == 0, queues, stores, modules));
+    }
+}

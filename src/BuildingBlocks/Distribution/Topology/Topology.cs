@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Configuration;
+using Modular.BuildingBlocks.Composition.Modules;
+
+namespace Modular.BuildingBlocks.Distribution.Topology;
+
+/// <summary>How messages cross between deployments.</summary>
+public enum TransportKind
+{
+    /// <summary>Nothing crosses: one deployment hosts every module.</summary>
+    Local,
+    RabbitMQ,
+    /// <summary>Wolverine's queues in PostgreSQL tables: no broker to run.</summary>
+    PostgreSQL,
+}
+
+/// <summary>
+/// One deployable unit: a process (or several instances of it) hosting these modules. <paramref name="Url"/> is
+/// its service-discovery address: the gateway resolves its host name through <c>Services:&lt;host&gt;</c>
+/// (one entry per instance) and, when that section is absent, through DNS as it stands.
+/// </summary>
+public sealed record Deployment(string Name, IReadOnlyList<ModuleDefinition> Modules, Uri Url)
+{
+    /// <summary>The port the container image listens on.</summary>
+    public const int DefaultPort = 8080;
+
+    /// <summary>The port the container image serves gRPC on (HTTP/2 only: <c>Modular:GrpcUrl</c>).</summary>
+    public const int DefaultGrpcPort = 8081;
+
+    /// <summary>
+    /// Its gRPC address, the named endpoint <c>grpc</c> of the same host: instances from <c>Services:&lt;host&gt;:grpc</c>,
+    /// else DNS with <see cref="DefaultGrpcPort"/>.
+    /// </summary>
+    public Uri GrpcUrl => new($"http://_grpc.{Url.Host}:{DefaultGrpcPort}");
+
+    /// <summary>Whether this deployment runs the module (not just has it in its binary: see <c>HostedModules</c>).</summary>
+    public bool Runs(ModuleDefinition module) => Modules.Contains(module);
+}
+
+/// <summary>
+/// The topology map: which deployment hosts which module, which transport carries what crosses between
+/// them, and which deployment this process is. Read from configuration:
+/// <code>
+/// Modular:Deployment = ordering                    (this process; optional with one deployment)
+/// Modular:Topology:Transport = RabbitMQ | PostgreSQL
+/// Modular:Topology:Deployments:core:Modules     = [Catalog, Payments]
+/// Modular:Topology:Deployments:ordering:Modules = [Ordering]
+/// Modular:Topology:Deployments:ordering:Url     = http://ordering:8080   (optional; this is the default)
+/// Modular:Topology:Gateway = core                  (the deployment clients call; it forwards the others' routes)
+/// </code>
+/// Without a map, one deployment "monolith" hosts <c>Modular:Modules</c> (default: all) with no transport.
+/// </summary>
+public sealed class TopologyMap
+{
+    public const string MonolithName = "monolith";
+    public const string DeploymentKey = "Modular:Deployment";
+    public const string TopologyKey = "Modular:Topology";
+
+    private TopologyMap(IReadOnlyList<Deployment> deployments, Deployment current, TransportKind transport, Deployment? gateway)
+    {
+        Deployments = deployments;
+        Current = current;
+        Transport = transport;
+        Gateway = gateway;
+    }
+
+    public IReadOnlyList<Deployment> Deployments { get; }
+
+    /// <summary>The deployment this process is.</summary>
+    public Deployment Current { get; }
+
+    public TransportKind Transport { get; }
+
+    /// <summary>The deployment that faces clients and forwards the routes of modules hosted elsewhere; null: none does.</summary>
+    public Deployment? Gateway { get; }
+
+    /// <summary>Whether this process forwards other deployments' routes.</summary>
+    public bool IsGateway => Gateway is not null && Gateway == Current;
+
+    public bool IsSingleDeployment => Deployments.Count == 1;
+
+    /// <summary>Where a module runs; null for a module the monolith was told not to run (<c>Modular:Modules</c>).</summary>
+    public Deployment? DeploymentOf(ModuleDefinition module) => Deployments.FirstOrDefault(d => d.Runs(module));
+
+    public static TopologyMap Read(IReadOnlyList<ModuleDefinition> available, IConfiguration configuration)
+    {
+        var section = configuration.GetSection($"{TopologyKey}:Deployments");
+        if (!section.Exists())
+        {
+            var monolith = new Deployment(MonolithName, ModuleSelection.Select(available, configuration), DefaultUrl(MonolithName));
+            var name = configuration[DeploymentKey];
+            if (name is not null && name != MonolithName)
+                throw new ModularConfigurationException(
+                    $"{DeploymentKey} is '{name}' but there is no {TopologyKey}:Deployments map; without one the only deployment is '{MonolithName}'.");
+            return new TopologyMap([monolith], monolith, TransportKind.Local, gateway: null);
+        }
+
+        if (configuration.GetSection(ModuleSelection.ConfigurationKey).Exists())
+            throw new ModularConfigurationException(
+                $"Set either {ModuleSelection.ConfigurationKey} or {TopologyKey}:Deployments, not both: the map says which modules each deployment runs.");
+
+        var deployments = section.GetChildren().Select(d => ReadDeployment(d, available)).ToList();
+        var gatewayName = configuration[$"{TopologyKey}:Gateway"];
+        var gateway = string.IsNullOrWhiteSpace(gatewayName)
+            ? null
+            : Find(deployments, gatewayName) ?? throw new ModularConfigurationException(
+                $"{TopologyKey}:Gateway '{gatewayName}' is not a deployment of the topology; known: {string.Join(", ", deployments.Select(d => d.Name))}.");
+        // A module the map names nowhere runs where clients come in: a new module needs no edit of every map to run,
+        // and is extracted by naming it elsewhere. Without a gateway there is no such place, and the map is refused.
+        if (gateway is not null && available.Where(m => !deployments.Any(d => d.Runs(m))).ToList() is { Count: > 0 } unplaced)
+        {
+            var index = deployments.IndexOf(gateway);
+            deployments[index] = gateway = gateway with { Modules = [.. gateway.Modules, .. unplaced] };
+        }
+
+        CheckEachModuleHasOneHome(deployments, available);
+
+        var currentName = configuration[DeploymentKey];
+        if (string.IsNullOrWhiteSpace(currentName))
+        {
+            if (deployments.Count != 1)
+                throw new ModularConfigurationException(
+                    $"{DeploymentKey} is not set; name the deployment this process is: {string.Join(", ", deployments.Select(d => d.Name))}.");
+            currentName = deployments[0].Name;
+        }
+
+        var current = Find(deployments, currentName)
+            ?? throw new ModularConfigurationException(
+                $"{DeploymentKey} '{currentName}' is not a deployment of the topology; known: {string.Join(", ", deployments.Select(d => d.Name))}.");
+
+        return new TopologyMap(deployments, current, ReadTransport(configuration, deployments.Count), gateway);
+    }
+
+    private static Deployment? Find(List<Deployment> deployments, string name) =>
+        deployments.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static Uri DefaultUrl(string deployment) => new($"http://{deployment.ToLowerInvariant()}:{Deployment.DefaultPort}");
+
+    private static Deployment ReadDeployment(IConfigurationSection section, IReadOnlyList<ModuleDefinition> available)
+    {
+        var modules = ModuleSelection.ReadNames(section.GetSection("Modules")).Select(n => available.FirstOrDefault(m => string.Equals(m.Name, n, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ModularConfigurationException(
+                    $"Deployment '{section.Key}' lists module '{n}', which this host does not have; known modules: {string.Join(", ", available.Select(m => m.Name))}."))
+            .Distinct().ToList();
+        var url = section["Url"] is { Length: > 0 } text
+            ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed
+                : throw new ModularConfigurationException($"Deployment '{section.Key}' has Url '{text}', which is not an absolute http(s) URL.")
+            : DefaultUrl(section.Key);
+        return new Deployment(section.Key, modules, url);
+    }
+
+    private static void CheckEachModuleHasOneHome(List<Deployment> deployments, IReadOnlyList<ModuleDefinition> available)
+    {
+        foreach (var module in available)
+        {
+            var homes = deployments.Where(d => d.Runs(module)).Select(d => $"'{d.Name}'").ToList();
+            if (homes.Count > 1)
+                throw new ModularConfigurationException(
+                    $"Module '{module.Name}' is assigned to deployments {string.Join(" and ", homes)}; a module runs in exactly one deployment.");
+            if (homes.Count == 0)
+                throw new ModularConfigurationException(
+                    $"Module '{module.Name}' is assigned to no deployment in {TopologyKey}:Deployments and no {TopologyKey}:Gateway is named to run it; every module needs one.");
+        }
+    }
+
+    private static TransportKind ReadTransport(IConfiguration configuration, int deploymentCount)
+    {
+        var text = configuration[$"{TopologyKey}:Transport"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return deploymentCount == 1
+                ? TransportKind.Local
+                : throw new ModularConfigurationException(
+                    $"{TopologyKey}:Transport is not set; with several deployments choose RabbitMQ or PostgreSQL.");
+        }
+
+        if (!Enum.TryParse<TransportKind>(text, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+            throw new ModularConfigurationException(
+                $"{TopologyKey}:Transport '{text}' is not a transport; use RabbitMQ or PostgreSQL.");
+        if (kind == TransportKind.Local && deploymentCount > 1)
+            throw new ModularConfigurationException(
+                $"{TopologyKey}:Transport 'Local' cannot connect {deploymentCount} deployments; use RabbitMQ or PostgreSQL.");
+        return kind;
+    }
+}
