@@ -1,3 +1,4 @@
+using Modular.BuildingBlocks.Distribution;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using JasperFx;
@@ -41,7 +42,8 @@ public static class ModularHost
     public static WebApplicationBuilder AddModular(this WebApplicationBuilder builder, IReadOnlyList<ModuleDefinition> available)
     {
         var configuration = builder.Configuration;
-        var topology = TopologyMap.Read(available, configuration);
+        var options = ModularOptions.Read(configuration);
+        var topology = TopologyMap.Read(available, options);
         var edges = MessageEdges.Find(available);
         var modules = new ActiveModules(topology.Current.Modules);
         var sharedConnectionString = configuration.GetConnectionString(ConnectionDefaults.SharedName);
@@ -58,6 +60,7 @@ public static class ModularHost
         services.AddSingleton(new AvailableModules(available));
         var guard = new ModuleBoundaryGuard(available, modules);
         services.AddSingleton(guard);
+        services.AddSingleton(options);
         services.AddSingleton(topology);
         services.AddSingleton(edges);
         services.AddSingleton(TimeProvider.System);
@@ -77,16 +80,16 @@ public static class ModularHost
         services.AddProblemDetails(problem => problem.CustomizeProblemDetails = ProblemShapes.Customize);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddWolverineHttp();
-        builder.AddModularGrpc();
+        builder.AddModularGrpc(options.GrpcUrl);
         services.AddModularOpenApi(Title);
-        services.AddModularAuthentication(configuration, builder.Environment, available);
-        services.AddModuleGateway(topology, configuration);
-        services.AddClientRateLimits(topology, configuration);
-        services.AddModularTelemetry(topology.Current.Name, modules.All, configuration);
-        builder.AddModularLogging();
+        services.AddModularAuthentication(options.Authentication, builder.Environment, available);
+        services.AddModuleGateway(topology, options.Gateway);
+        services.AddClientRateLimits(topology, options.RateLimits);
+        services.AddModularTelemetry(topology.Current.Name, modules.All, options.Telemetry, options.Metrics, configuration);
+        builder.AddModularLogging(options.Logging);
         services.AddSingleton(new BacklogReader.Source(sharedConnectionString, TransportSwitch.MessageStorageSchema(topology)));
         services.AddSingleton<BacklogReader>();
-        services.AddOperations(topology, configuration);
+        services.AddOperations(topology, options.Metrics);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
         var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
@@ -97,8 +100,8 @@ public static class ModularHost
             health.AddCheck<RabbitMqHealthCheck>("rabbitmq", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
         }
 
-        var roleSecret = ModuleRoles.SecretFrom(configuration); // each store as its module's own role (ADR 0013)
-        var applyChanges = SchemaChanges.ApplyOnStartup(configuration);
+        var roleSecret = options.Database.RoleSecret is { Length: > 0 } secret ? secret : null; // each store as its module's own role (ADR 0013)
+        var applyChanges = options.Database.ApplyChangesOnStartup;
         foreach (var module in modules.All)
         {
             module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them
@@ -111,10 +114,10 @@ public static class ModularHost
 
         builder.Host.UseWolverine(opts =>
         {
-            ConfigureWolverine(opts, topology, modules, configuration, sharedConnectionString);
+            ConfigureWolverine(opts, topology, modules, options, sharedConnectionString);
             opts.Policies.Add(guard);
             opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
-            TransportSwitch.Configure(opts, topology, edges, configuration);
+            TransportSwitch.Configure(opts, topology, edges, options, configuration);
         });
         if (usesRabbitMq) BrokerGate.Install(services, TransportSwitch.RabbitMqUri(configuration));
         return builder;
@@ -123,8 +126,10 @@ public static class ModularHost
     public static WebApplication UseModular(this WebApplication app)
     {
         var topology = app.Services.GetRequiredService<TopologyMap>();
-        app.UseGatewayArrivalTimes(topology);
-        app.UseModularTelemetry(topology.Current.Name, app.Services.GetRequiredService<AvailableModules>().All);
+        var options = app.Services.GetRequiredService<ModularOptions>();
+        app.UseGatewayArrivalTimes(topology, options.Metrics);
+        app.UseModularTelemetry(topology.Current.Name, app.Services.GetRequiredService<AvailableModules>().All,
+            options.Telemetry, options.Metrics, options.Logging);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCallerHeaderStripping();
@@ -169,12 +174,12 @@ public static class ModularHost
 
     /// <summary>The settings of Wolverine's modular-monolith guide, applied to the selected modules only.</summary>
     private static void ConfigureWolverine(WolverineOptions opts, TopologyMap topology, ActiveModules modules,
-        ConfigurationManager configuration, string connectionString)
+        ModularOptions options, string connectionString)
     {
         opts.ApplicationAssembly = System.Reflection.Assembly.GetEntryAssembly();
         // Dynamic (default): handlers compiled at start-up by Roslyn. Static: the code `codegen write` put into
         // the Host at build time (Release images): fast start, no compiler in memory.
-        opts.CodeGeneration.TypeLoadMode = configuration.GetValue("Modular:CodeGeneration", TypeLoadMode.Dynamic);
+        opts.CodeGeneration.TypeLoadMode = options.CodeGeneration;
         if (opts.CodeGeneration.TypeLoadMode != TypeLoadMode.Static) opts.UseRuntimeCompilation();
 
         // One handler per message type and module, each in its own transaction; inbox keyed by id + destination.
@@ -182,7 +187,7 @@ public static class ModularHost
         opts.Durability.MessageIdentity = MessageIdentity.IdAndDestination;
         opts.ServiceName = $"modular-{topology.Current.Name}";
         opts.Durability.MessageStorageSchemaName = TransportSwitch.MessageStorageSchema(topology);
-        opts.Durability.Mode = configuration.GetValue("Modular:DurabilityMode", DurabilityMode.Balanced);
+        opts.Durability.Mode = options.DurabilityMode;
         // A message stored but left behind by a live process (a send that failed while the database restarted, a
         // hand-over to a local queue cut short) is taken up again by the durability agent once it is this old.
         // Messages a process still holds in memory (queued, running, retrying) keep their clock fresh and stay put.
@@ -190,11 +195,11 @@ public static class ModularHost
         opts.Durability.InboxStaleTime = TimeSpan.FromSeconds(30);
         // Wolverine's own durability knobs, e.g. how soon a dead instance's persisted messages pass to a live one
         // (Modular:Durability:StaleNodeTimeout, default 1 min; HealthCheckPollingTime, the heartbeat, 10 s).
-        configuration.GetSection("Modular:Durability").Bind(opts.Durability);
+        options.Durability?.Bind(opts.Durability);
         opts.Policies.AutoApplyTransactions();
         opts.Policies.UseDurableLocalQueues();
         // Handlers wait on PostgreSQL, not on CPU: Wolverine's default (one message per core) starves them.
-        opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(TransportSwitch.Parallelism(configuration)));
+        opts.Policies.AllLocalQueues(queue => queue.MaximumParallelMessages(options.Parallelism));
 
         // Two handlers racing on one document or stream: the loser retries on fresh data.
         opts.OnException(WriteConflicts.IsConflict, "write conflict").RetryWithCooldown(WriteConflicts.Cooldown);
@@ -205,7 +210,7 @@ public static class ModularHost
 
         // The main store only carries Wolverine's envelope storage (and the PostgreSQL transport's queue
         // tables, shared by all deployments); module data lives in module stores.
-        var applyChanges = SchemaChanges.ApplyOnStartup(configuration);
+        var applyChanges = options.Database.ApplyChangesOnStartup;
         if (!applyChanges) opts.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
         opts.Services.AddMarten(store =>
         {

@@ -1,4 +1,5 @@
 using JasperFx;
+using Modular.BuildingBlocks.Distribution;
 using Modular.BuildingBlocks;
 using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Composition.Persistence;
@@ -12,7 +13,7 @@ try
     // `modules [text|json|mermaid]`, `modules doc <file>`: the module map, without starting anything.
     if (ModuleMapCommand.Handles(args)) return ModuleMapCommand.Run(args, HostedModules.All, builder.Configuration, Console.Out);
     // `token [--subject alice] [--roles customer]`: a token of the embedded issuer (make token).
-    if (TokenCommand.Handles(args)) return TokenCommand.Run(args, builder.Configuration, Console.Out);
+    if (TokenCommand.Handles(args)) return TokenCommand.Run(args, ModularOptions.Read(builder.Configuration).Authentication, Console.Out);
     // `database-roles`: each module's PostgreSQL role and schema (make run and make test run it first).
     if (DatabaseRolesCommand.Handles(args)) return await DatabaseRolesCommand.RunAsync(HostedModules.All, builder.Configuration, Console.Out);
     builder.AddModular(HostedModules.All);

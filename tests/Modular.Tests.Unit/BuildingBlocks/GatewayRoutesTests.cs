@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Modular.BuildingBlocks.Distribution;
 using Modular.BuildingBlocks.Distribution.Gateway;
 using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Distribution.Topology;
@@ -25,7 +26,7 @@ public sealed class GatewayRoutesTests
     [Fact]
     public void each_remote_deployment_is_an_http_and_a_grpc_cluster_whose_addresses_service_discovery_expands_and_whose_instances_are_probed()
     {
-        var clusters = GatewayRoutes.Clusters(Map("core"), new GatewaySettings { HealthCheckInterval = TimeSpan.FromSeconds(2) });
+        var clusters = GatewayRoutes.Clusters(Map("core"), new GatewayOptions { HealthCheckInterval = TimeSpan.FromSeconds(2) });
 
         Assert.Equal(["ordering", "ordering-grpc"], clusters.Select(c => c.ClusterId));
         Assert.Equal("http://ordering:8080/", Assert.Single(clusters[0].Destinations!).Value.Address);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Distribution;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 
@@ -39,6 +40,7 @@ public sealed class ModuleSelectionTests
         Assert.Throws<ModularConfigurationException>(() =>
             ModuleSelection.Select([new FakeModule("Catalog"), new FakeModule("catalog")], Configuration()));
 
-    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+    /// <summary>The names as the host reads them: <c>Modular:Modules</c> bound through <see cref="ModularOptions"/>.</summary>
+    private static ModuleNames? Configuration(params (string Key, string Value)[] values) =>
+        ModularOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build()).Modules;
 }

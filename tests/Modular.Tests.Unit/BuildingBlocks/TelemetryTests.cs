@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Composition.Observability;
+using Modular.BuildingBlocks.Distribution;
 using OpenTelemetry.Trace;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
@@ -21,7 +22,8 @@ public sealed class TelemetryTests
         }).Build();
         var services = new ServiceCollection();
 
-        services.AddModularTelemetry("Monolith", [new FakeModule("Catalog")], configuration);
+        var options = ModularOptions.Read(configuration);
+        services.AddModularTelemetry("Monolith", [new FakeModule("Catalog")], options.Telemetry, options.Metrics, configuration);
 
         using var provider = services.BuildServiceProvider();
         Assert.Equal(on, provider.GetService<TracerProvider>() is not null);
@@ -39,7 +41,8 @@ public sealed class TelemetryTests
         }).Build();
         var services = new ServiceCollection();
 
-        services.AddModularTelemetry("Monolith", [new FakeModule("Catalog")], configuration);
+        var options = ModularOptions.Read(configuration);
+        services.AddModularTelemetry("Monolith", [new FakeModule("Catalog")], options.Telemetry, options.Metrics, configuration);
 
         using var provider = services.BuildServiceProvider();
         Assert.Equal(on, provider.GetService<OpenTelemetry.Metrics.MeterProvider>() is not null);
@@ -58,7 +61,7 @@ public sealed class TelemetryTests
             [ModularLogging.FormatKey] = format,
         }).Build();
 
-        Assert.Equal(json, ModularLogging.IsJson(configuration));
+        Assert.Equal(json, ModularLogging.IsJson(ModularOptions.Read(configuration).Logging));
     }
 
     [Fact]
@@ -69,7 +72,7 @@ public sealed class TelemetryTests
             [ModularLogging.FormatKey] = "xml",
         }).Build();
 
-        var refused = Assert.Throws<Modular.BuildingBlocks.Composition.Modules.ModularConfigurationException>(() => ModularLogging.IsJson(configuration));
+        var refused = Assert.Throws<Modular.BuildingBlocks.Composition.Modules.ModularConfigurationException>(() => ModularLogging.IsJson(ModularOptions.Read(configuration).Logging));
         Assert.Contains("'simple' (the default) or 'json'", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -25,7 +25,7 @@ public static class ModularGrpc
 {
     public const string UrlKey = "Modular:GrpcUrl";
 
-    public static void AddModularGrpc(this WebApplicationBuilder builder)
+    public static void AddModularGrpc(this WebApplicationBuilder builder, string? grpcUrl)
     {
         builder.Services.AddGrpc(grpc =>
         {
@@ -36,7 +36,7 @@ public static class ModularGrpc
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped(typeof(ModuleWrites<>));
 
-        if (builder.Configuration[UrlKey] is not { Length: > 0 } text) return;
+        if (grpcUrl is not { Length: > 0 } text) return;
         if (!Uri.TryCreate(text.Replace("*", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
             throw new ModularConfigurationException($"{UrlKey} is '{text}': give an http:// URL with a port, e.g. http://*:8081 (gRPC without TLS).");
         var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) is { Length: > 0 } configured

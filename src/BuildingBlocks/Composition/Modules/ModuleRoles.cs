@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Modular.BuildingBlocks.Composition.Modules;
@@ -21,8 +20,6 @@ public static class ModuleRoles
     public const string MessagingRole = "modular_messaging";
 
     public static string RoleOf(ModuleDefinition module) => $"modular_{module.Schema}";
-
-    public static string? SecretFrom(IConfiguration configuration) => configuration[SecretKey] is { Length: > 0 } s ? s : null;
 
     /// <summary>The module's connection string: the shared one, logged in as the module's role.</summary>
     public static string ConnectionString(string shared, ModuleDefinition module, string secret) =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,11 +18,11 @@ public static class ModularLogging
 {
     public const string FormatKey = "Modular:Logging:Format";
 
-    public static bool IsJson(IConfiguration configuration) => Format(configuration) == "json";
+    public static bool IsJson(LoggingOptions options) => Format(options) == "json";
 
-    public static void AddModularLogging(this WebApplicationBuilder builder)
+    public static void AddModularLogging(this WebApplicationBuilder builder, LoggingOptions options)
     {
-        if (!IsJson(builder.Configuration)) return;
+        if (!IsJson(options)) return;
 
         builder.Logging.AddJsonConsole(json =>
         {
@@ -36,7 +35,7 @@ public static class ModularLogging
         builder.Services.AddHostedService<HandlerSpans>();
     }
 
-    private static string Format(IConfiguration configuration) => configuration[FormatKey]?.Trim().ToLowerInvariant() switch
+    private static string Format(LoggingOptions options) => options.Format?.Trim().ToLowerInvariant() switch
     {
         null or "" or "simple" => "simple",
         "json" => "json",

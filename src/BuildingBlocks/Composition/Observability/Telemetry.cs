@@ -37,12 +37,13 @@ public static class Telemetry
     public const string DeploymentTag = "modular.deployment";
     public const string ModularMeters = "Modular.*";
 
+    /// <param name="configuration">Where the standard <c>OTEL_*</c> settings are read.</param>
     public static void AddModularTelemetry(this IServiceCollection services, string deployment, IReadOnlyList<ModuleDefinition> modules,
-        IConfiguration configuration)
+        TelemetryOptions telemetryOptions, MetricsOptions metricsOptions, IConfiguration configuration)
     {
         var exportsOverOtlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
-        var tracing = TracingEnabled(configuration);
-        var scraped = MetricsEnabled(configuration);
+        var tracing = TracingEnabled(telemetryOptions, configuration);
+        var scraped = metricsOptions.Enabled;
         if (!tracing && !scraped) return;
 
         var telemetry = services.AddOpenTelemetry()
@@ -73,20 +74,19 @@ public static class Telemetry
         }
     }
 
-    public static bool MetricsEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, false);
-
     /// <summary>Traces are on when there is somewhere to send them, or when asked for.</summary>
-    public static bool TracingEnabled(IConfiguration configuration) =>
-        configuration.GetValue(EnabledKey, !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]));
+    public static bool TracingEnabled(TelemetryOptions options, IConfiguration configuration) =>
+        options.Enabled ?? !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
 
     /// <summary>
     /// <c>/metrics</c> (anonymous: it is scraped, and says nothing about anyone's data), and the module and deployment
     /// of every request on its measurements and on its span (which JSON log lines show) — when anything reads them.
     /// </summary>
-    public static void UseModularTelemetry(this WebApplication app, string deployment, IReadOnlyList<ModuleDefinition> available)
+    public static void UseModularTelemetry(this WebApplication app, string deployment, IReadOnlyList<ModuleDefinition> available,
+        TelemetryOptions telemetryOptions, MetricsOptions metricsOptions, LoggingOptions loggingOptions)
     {
-        var scraped = MetricsEnabled(app.Configuration);
-        var spans = TracingEnabled(app.Configuration) || ModularLogging.IsJson(app.Configuration);
+        var scraped = metricsOptions.Enabled;
+        var spans = TracingEnabled(telemetryOptions, app.Configuration) || ModularLogging.IsJson(loggingOptions);
         if (!scraped && !spans) return;
 
         var prefixes = available.SelectMany(m => new[] { (m.RoutePrefix + "/", m.Name), ("/" + ModularGrpc.PackageOf(m), m.Name) }).ToArray();

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Modular.BuildingBlocks.Composition.Persistence;
 
 /// <summary>
@@ -13,8 +11,6 @@ namespace Modular.BuildingBlocks.Composition.Persistence;
 public static class SchemaChanges
 {
     public const string ApplyOnStartupKey = "Modular:Database:ApplyChangesOnStartup";
-
-    public static bool ApplyOnStartup(IConfiguration configuration) => configuration.GetValue(ApplyOnStartupKey, true);
 
     internal static JasperFx.AutoCreate AutoCreate(bool applyChangesOnStartup) =>
         applyChangesOnStartup ? JasperFx.AutoCreate.CreateOrUpdate : JasperFx.AutoCreate.None;

@@ -18,6 +18,15 @@ public sealed class EmbeddedIssuer(SymmetricSecurityKey key)
 
     public SymmetricSecurityKey Key { get; } = key;
 
+    /// <summary>Where <c>make run</c> keeps the key in Development, when none is configured.</summary>
+    public static readonly string DevelopmentKeyFile = Path.Combine(".local", "dev-signing-key");
+
+    /// <summary>The issuer of the configured <c>SigningKey</c>, else of the <c>SigningKeyFile</c>; null when neither is set.</summary>
+    public static EmbeddedIssuer? Configured(AuthenticationOptions settings) =>
+        settings.SigningKey is { Length: > 0 } key ? FromBase64(key)
+        : settings.SigningKeyFile is { Length: > 0 } file ? FromFile(file)
+        : null;
+
     public static EmbeddedIssuer FromBase64(string key)
     {
         byte[] bytes;

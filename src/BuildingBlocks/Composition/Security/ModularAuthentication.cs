@@ -18,20 +18,18 @@ public static class ModularAuthentication
 {
     public const string Section = "Modular:Authentication";
 
-    public static void AddModularAuthentication(this IServiceCollection services, IConfiguration configuration,
+    public static void AddModularAuthentication(this IServiceCollection services, AuthenticationOptions settings,
         IHostEnvironment environment, IEnumerable<ModuleDefinition> modules)
     {
-        var settings = configuration.GetSection(Section);
-        var authority = settings["Authority"];
-        var audience = settings["Audience"] is { Length: > 0 } a ? a : EmbeddedIssuer.DefaultAudience;
+        var authority = settings.Authority;
+        var audience = settings.Audience is { Length: > 0 } a ? a : EmbeddedIssuer.DefaultAudience;
         EmbeddedIssuer? embedded = null;
         if (string.IsNullOrWhiteSpace(authority))
         {
-            embedded = settings["SigningKey"] is { Length: > 0 } key ? EmbeddedIssuer.FromBase64(key)
-                : settings["SigningKeyFile"] is { Length: > 0 } file ? EmbeddedIssuer.FromFile(file)
-                : environment.IsDevelopment() ? EmbeddedIssuer.FromFile(Path.Combine(".local", "dev-signing-key"))
+            embedded = EmbeddedIssuer.Configured(settings)
+                ?? (environment.IsDevelopment() ? EmbeddedIssuer.FromFile(EmbeddedIssuer.DevelopmentKeyFile)
                 : throw new ModularConfigurationException(
-                    $"{Section}: set Authority (an OpenID Connect issuer) or SigningKey / SigningKeyFile (the embedded issuer's key).");
+                    $"{Section}: set Authority (an OpenID Connect issuer) or SigningKey / SigningKeyFile (the embedded issuer's key)."));
             services.AddSingleton(embedded);
         }
 
@@ -59,15 +57,15 @@ public static class ModularAuthentication
             else
             {
                 jwt.Authority = authority;
-                if (settings["MetadataAddress"] is { Length: > 0 } metadata) jwt.MetadataAddress = metadata;
-                jwt.RequireHttpsMetadata = !bool.TryParse(settings["RequireHttpsMetadata"], out var https) || https;
+                if (settings.MetadataAddress is { Length: > 0 } metadata) jwt.MetadataAddress = metadata;
+                jwt.RequireHttpsMetadata = settings.RequireHttpsMetadata;
                 jwt.RefreshOnIssuerKeyNotFound = true; // a token signed with a key the issuer just rotated in
                 // How soon a key the issuer rotated out stops being accepted, and how often an unknown key may trigger
                 // a fetch of the JWKS (a flood of forged kids must not become a flood of requests to the issuer).
-                var refresh = settings.GetValue("MetadataRefreshInterval", TimeSpan.FromHours(1));
+                var refresh = settings.MetadataRefreshInterval;
                 jwt.AutomaticRefreshInterval = refresh >= TimeSpan.FromMinutes(5) ? refresh
                     : throw new ModularConfigurationException($"{Section}:MetadataRefreshInterval is {refresh}; the least the token library allows is 00:05:00.");
-                jwt.RefreshInterval = settings.GetValue("KeyRefreshMinimum", TimeSpan.FromSeconds(30));
+                jwt.RefreshInterval = settings.KeyRefreshMinimum;
             }
         });
 

@@ -17,18 +17,16 @@ public static class TokenCommand
 
     public static bool Handles(string[] args) => args is [Name, ..];
 
-    public static int Run(string[] args, IConfiguration configuration, TextWriter output)
+    public static int Run(string[] args, AuthenticationOptions settings, TextWriter output)
     {
         string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { Length: > 0 } value ? value : null;
-        var settings = configuration.GetSection(ModularAuthentication.Section);
-        if (settings["Authority"] is { Length: > 0 })
+        if (settings.Authority is { Length: > 0 })
             throw new ModularConfigurationException($"{ModularAuthentication.Section}:Authority is set: tokens come from that issuer, not from make token.");
-        var tokens = settings["SigningKey"] is { Length: > 0 } key ? EmbeddedIssuer.FromBase64(key)
-            : EmbeddedIssuer.FromFile(settings["SigningKeyFile"] is { Length: > 0 } file ? file : Path.Combine(".local", "dev-signing-key"));
+        var tokens = EmbeddedIssuer.Configured(settings) ?? EmbeddedIssuer.FromFile(EmbeddedIssuer.DevelopmentKeyFile);
         var roles = Option("--roles") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : Roles.All;
         var minutes = Option("--minutes") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 8 * 60;
         output.WriteLine(tokens.Issue(Option("--subject") ?? "developer", roles, TimeSpan.FromMinutes(minutes),
-            settings["Audience"] is { Length: > 0 } audience ? audience : EmbeddedIssuer.DefaultAudience,
+            settings.Audience is { Length: > 0 } audience ? audience : EmbeddedIssuer.DefaultAudience,
             clientId: Option("--client") ?? DefaultClient));
         return 0;
     }

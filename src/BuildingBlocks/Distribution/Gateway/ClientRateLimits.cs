@@ -32,16 +32,15 @@ public sealed record RateLimit
 /// </summary>
 public static class ClientRateLimits
 {
-    public const string ConfigurationKey = "Modular:RateLimits";
     public static readonly RateLimit Default = new() { PermitsPerSecond = 100, Burst = 200 };
 
-    public static void AddClientRateLimits(this IServiceCollection services, TopologyMap topology, IConfiguration configuration)
+    public static void AddClientRateLimits(this IServiceCollection services, TopologyMap topology, RateLimitOptions options)
     {
         if (topology.Gateway is not null && !topology.IsGateway) return; // behind the gateway: it limits
-        var section = configuration.GetSection(ConfigurationKey);
-        var fallback = Read(section, Default);
+        var fallback = Limit(options.PermitsPerSecond, options.Burst, Default);
         var limits = topology.Deployments.SelectMany(d => d.Modules)
-            .Select(m => (Prefix: m.RoutePrefix + "/", m.Name, Limit: Read(section.GetSection($"Modules:{m.Name}"), fallback)))
+            .Select(m => (Prefix: m.RoutePrefix + "/", m.Name,
+                Limit: options.Modules.TryGetValue(m.Name, out var own) ? Limit(own.PermitsPerSecond, own.Burst, fallback) : fallback))
             .Where(m => m.Limit.PermitsPerSecond > 0)
             .ToList();
         if (limits.Count == 0) return;
@@ -76,10 +75,11 @@ public static class ClientRateLimits
         if (app.ApplicationServices.GetService<Limited>() is not null) app.UseRateLimiter();
     }
 
-    private static RateLimit Read(IConfigurationSection section, RateLimit fallback) => new()
+    /// <summary>Unset members fall back; a rate set without a burst has none beyond the rate.</summary>
+    private static RateLimit Limit(int? permitsPerSecond, int? burst, RateLimit fallback) => new()
     {
-        PermitsPerSecond = section.GetValue("PermitsPerSecond", fallback.PermitsPerSecond),
-        Burst = section.GetValue("Burst", section["PermitsPerSecond"] is null ? fallback.Burst : 0),
+        PermitsPerSecond = permitsPerSecond ?? fallback.PermitsPerSecond,
+        Burst = burst ?? (permitsPerSecond is null ? fallback.Burst : 0),
     };
 
     private static string ClientOf(HttpContext context) =>

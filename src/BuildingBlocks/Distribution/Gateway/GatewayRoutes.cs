@@ -69,14 +69,14 @@ public static class GatewayRoutes
 
     public const string GrpcClusterSuffix = "-grpc";
 
-    public static IReadOnlyList<ClusterConfig> Clusters(TopologyMap map, GatewaySettings settings) =>
+    public static IReadOnlyList<ClusterConfig> Clusters(TopologyMap map, GatewayOptions settings) =>
         Remote(map).SelectMany(deployment => new[]
         {
             Cluster(deployment.Name, deployment.Url, settings, null, null), // YARP's default: HTTP/1.1 without TLS
             Cluster(GrpcCluster(deployment), deployment.GrpcUrl, settings, System.Net.HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
         }).ToList();
 
-    private static ClusterConfig Cluster(string id, Uri address, GatewaySettings settings, Version? version, HttpVersionPolicy? policy) =>
+    private static ClusterConfig Cluster(string id, Uri address, GatewayOptions settings, Version? version, HttpVersionPolicy? policy) =>
         new()
         {
             ClusterId = id,

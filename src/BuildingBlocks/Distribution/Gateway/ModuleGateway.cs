@@ -20,11 +20,10 @@ namespace Modular.BuildingBlocks.Distribution.Gateway;
 /// </summary>
 public static class ModuleGateway
 {
-    public static void AddModuleGateway(this IServiceCollection services, TopologyMap topology, IConfiguration configuration)
+    public static void AddModuleGateway(this IServiceCollection services, TopologyMap topology, GatewayOptions settings)
     {
         if (!topology.IsGateway) return;
 
-        var settings = configuration.GetSection(GatewaySettings.ConfigurationKey).Get<GatewaySettings>() ?? new GatewaySettings();
         services.AddServiceDiscovery();
         services.AddSingleton<IForwarderHttpClientFactory>(new BoundedConnectClientFactory(settings.ConnectTimeout));
         services.AddReverseProxy()
@@ -36,9 +35,9 @@ public static class ModuleGateway
     }
 
     /// <summary>When the gateway's metrics are scraped, notes when each request arrived: call first in the pipeline.</summary>
-    public static void UseGatewayArrivalTimes(this WebApplication app, TopologyMap topology)
+    public static void UseGatewayArrivalTimes(this WebApplication app, TopologyMap topology, MetricsOptions metrics)
     {
-        if (!topology.IsGateway || !Telemetry.MetricsEnabled(app.Configuration)) return;
+        if (!topology.IsGateway || !metrics.Enabled) return;
         app.Use((context, next) =>
         {
             GatewayMetrics.MarkArrival(context);

@@ -16,7 +16,6 @@ namespace Modular.BuildingBlocks.Distribution.Operations;
 internal sealed partial class BacklogMetrics : BackgroundService
 {
     public const string MeterName = "Modular.Backlog";
-    public const string IntervalKey = "Modular:Metrics:BacklogSeconds";
 
     private readonly BacklogReader _reader;
     private readonly TimeSpan _interval;

@@ -19,6 +19,8 @@ using Wolverine;
 using Wolverine.Runtime;
 using Wolverine.Runtime.Handlers;
 
+using MetricsOptions = Modular.BuildingBlocks.Composition.Observability.MetricsOptions;
+
 namespace Modular.BuildingBlocks.Distribution.Operations;
 
 /// <summary>What one deployment has not finished: its modules' backlog and its dead letters.</summary>
@@ -61,12 +63,12 @@ public static class OperationsEndpoints
     public static readonly TimeSpan RemotePatience = TimeSpan.FromSeconds(5);
 
     /// <summary>The operations view and, when metrics are scraped, the backlog gauges' sampler.</summary>
-    internal static void AddOperations(this IServiceCollection services, TopologyMap topology, IConfiguration configuration)
+    internal static void AddOperations(this IServiceCollection services, TopologyMap topology, MetricsOptions metrics)
     {
         services.AddHttpClient(HttpClientName, http => http.Timeout = RemotePatience);
-        if (Telemetry.MetricsEnabled(configuration))
+        if (metrics.Enabled)
             services.AddHostedService(provider => new BacklogMetrics(provider.GetRequiredService<BacklogReader>(), topology,
-                TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue(BacklogMetrics.IntervalKey, 5))),
+                TimeSpan.FromSeconds(Math.Max(1, metrics.BacklogSeconds)),
                 provider.GetRequiredService<ILogger<BacklogMetrics>>()));
     }
 

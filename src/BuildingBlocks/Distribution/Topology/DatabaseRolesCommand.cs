@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.BuildingBlocks.Distribution;
 
 namespace Modular.BuildingBlocks.Distribution.Topology;
 
@@ -32,9 +33,10 @@ public static class DatabaseRolesCommand
     public static Task<IReadOnlyList<string>> ProvisionAsync(string adminConnectionString, IReadOnlyList<ModuleDefinition> available,
         IConfiguration configuration, CancellationToken ct = default)
     {
-        var secret = ModuleRoles.SecretFrom(configuration)
-            ?? throw new ModularConfigurationException($"{ModuleRoles.SecretKey} is not set: it derives each module role's password.");
-        var topology = TopologyMap.Read(available, configuration);
+        var options = ModularOptions.Read(configuration);
+        var secret = options.Database.RoleSecret is { Length: > 0 } s ? s
+            : throw new ModularConfigurationException($"{ModuleRoles.SecretKey} is not set: it derives each module role's password.");
+        var topology = TopologyMap.Read(available, options);
         var modules = topology.Deployments.SelectMany(d => d.Modules).Distinct()
             .Where(m => string.IsNullOrEmpty(configuration.GetConnectionString(m.ConnectionStringName))).ToList();
         var messaging = topology.Deployments.Select(d => TransportSwitch.MessageStorageSchema(topology, d))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Distribution;
 
 namespace Modular.BuildingBlocks.Distribution.Topology;
 
@@ -81,25 +82,29 @@ public sealed class TopologyMap
     /// <summary>Where a module runs; null for a module the monolith was told not to run (<c>Modular:Modules</c>).</summary>
     public Deployment? DeploymentOf(ModuleDefinition module) => Deployments.FirstOrDefault(d => d.Runs(module));
 
-    public static TopologyMap Read(IReadOnlyList<ModuleDefinition> available, IConfiguration configuration)
+    /// <summary>The map in <paramref name="configuration"/>'s <c>Modular</c> section (see <see cref="ModularOptions"/>).</summary>
+    public static TopologyMap Read(IReadOnlyList<ModuleDefinition> available, IConfiguration configuration) =>
+        Read(available, ModularOptions.Read(configuration));
+
+    public static TopologyMap Read(IReadOnlyList<ModuleDefinition> available, ModularOptions options)
     {
-        var section = configuration.GetSection($"{TopologyKey}:Deployments");
-        if (!section.Exists())
+        var map = options.Topology;
+        if (map.Deployments.Count == 0)
         {
-            var monolith = new Deployment(MonolithName, ModuleSelection.Select(available, configuration), DefaultUrl(MonolithName));
-            var name = configuration[DeploymentKey];
-            if (name is not null && name != MonolithName)
+            var monolith = new Deployment(MonolithName, ModuleSelection.Select(available, options.Modules), DefaultUrl(MonolithName));
+            var name = options.Deployment;
+            if (!string.IsNullOrEmpty(name) && name != MonolithName)
                 throw new ModularConfigurationException(
                     $"{DeploymentKey} is '{name}' but there is no {TopologyKey}:Deployments map; without one the only deployment is '{MonolithName}'.");
             return new TopologyMap([monolith], monolith, TransportKind.Local, gateway: null);
         }
 
-        if (configuration.GetSection(ModuleSelection.ConfigurationKey).Exists())
+        if (options.Modules is not null)
             throw new ModularConfigurationException(
                 $"Set either {ModuleSelection.ConfigurationKey} or {TopologyKey}:Deployments, not both: the map says which modules each deployment runs.");
 
-        var deployments = section.GetChildren().Select(d => ReadDeployment(d, available)).ToList();
-        var gatewayName = configuration[$"{TopologyKey}:Gateway"];
+        var deployments = map.Deployments.Select(d => ReadDeployment(d.Key, d.Value, available)).ToList();
+        var gatewayName = map.Gateway;
         var gateway = string.IsNullOrWhiteSpace(gatewayName)
             ? null
             : Find(deployments, gatewayName) ?? throw new ModularConfigurationException(
@@ -114,7 +119,7 @@ public sealed class TopologyMap
 
         CheckEachModuleHasOneHome(deployments, available);
 
-        var currentName = configuration[DeploymentKey];
+        var currentName = options.Deployment;
         if (string.IsNullOrWhiteSpace(currentName))
         {
             if (deployments.Count != 1)
@@ -127,7 +132,7 @@ public sealed class TopologyMap
             ?? throw new ModularConfigurationException(
                 $"{DeploymentKey} '{currentName}' is not a deployment of the topology; known: {string.Join(", ", deployments.Select(d => d.Name))}.");
 
-        return new TopologyMap(deployments, current, ReadTransport(configuration, deployments.Count), gateway);
+        return new TopologyMap(deployments, current, ReadTransport(map.Transport, deployments.Count), gateway);
     }
 
     private static Deployment? Find(List<Deployment> deployments, string name) =>
@@ -135,17 +140,17 @@ public sealed class TopologyMap
 
     private static Uri DefaultUrl(string deployment) => new($"http://{deployment.ToLowerInvariant()}:{Deployment.DefaultPort}");
 
-    private static Deployment ReadDeployment(IConfigurationSection section, IReadOnlyList<ModuleDefinition> available)
+    private static Deployment ReadDeployment(string name, DeploymentOptions options, IReadOnlyList<ModuleDefinition> available)
     {
-        var modules = ModuleSelection.ReadNames(section.GetSection("Modules")).Select(n => available.FirstOrDefault(m => string.Equals(m.Name, n, StringComparison.OrdinalIgnoreCase))
+        var modules = options.Modules.Select(n => available.FirstOrDefault(m => string.Equals(m.Name, n, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ModularConfigurationException(
-                    $"Deployment '{section.Key}' lists module '{n}', which this host does not have; known modules: {string.Join(", ", available.Select(m => m.Name))}."))
+                    $"Deployment '{name}' lists module '{n}', which this host does not have; known modules: {string.Join(", ", available.Select(m => m.Name))}."))
             .Distinct().ToList();
-        var url = section["Url"] is { Length: > 0 } text
+        var url = options.Url is { Length: > 0 } text
             ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed
-                : throw new ModularConfigurationException($"Deployment '{section.Key}' has Url '{text}', which is not an absolute http(s) URL.")
-            : DefaultUrl(section.Key);
-        return new Deployment(section.Key, modules, url);
+                : throw new ModularConfigurationException($"Deployment '{name}' has Url '{text}', which is not an absolute http(s) URL.")
+            : DefaultUrl(name);
+        return new Deployment(name, modules, url);
     }
 
     private static void CheckEachModuleHasOneHome(List<Deployment> deployments, IReadOnlyList<ModuleDefinition> available)
@@ -162,9 +167,8 @@ public sealed class TopologyMap
         }
     }
 
-    private static TransportKind ReadTransport(IConfiguration configuration, int deploymentCount)
+    private static TransportKind ReadTransport(string? text, int deploymentCount)
     {
-        var text = configuration[$"{TopologyKey}:Transport"];
         if (string.IsNullOrWhiteSpace(text))
         {
             return deploymentCount == 1

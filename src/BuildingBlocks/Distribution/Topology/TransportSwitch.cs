@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Distribution;
 using Wolverine;
 using Wolverine.Postgresql;
 using Wolverine.RabbitMQ;
@@ -17,14 +18,6 @@ namespace Modular.BuildingBlocks.Distribution.Topology;
 public static class TransportSwitch
 {
     public const string RabbitMqConnectionStringName = "RabbitMQ";
-    public const string ParallelismKey = "Modular:QueueParallelism";
-
-    /// <summary>
-    /// Messages each queue — local, or a transport queue this deployment listens to — handles at once
-    /// (<c>Modular:QueueParallelism</c>, 16; the older <c>Modular:LocalQueueParallelism</c> is still read).
-    /// </summary>
-    public static int Parallelism(IConfiguration configuration) =>
-        configuration.GetValue<int?>(ParallelismKey) ?? configuration.GetValue("Modular:LocalQueueParallelism", 16);
     public const string QueueSchema = "wolverine_queues";
 
     /// <summary>Each subscribing module has its own queue; it lives where the module is deployed.</summary>
@@ -48,8 +41,11 @@ public static class TransportSwitch
     public static IReadOnlyList<MessageEdge> Crossing(TopologyMap map, IReadOnlyList<MessageEdge> edges) =>
         edges.Where(e => map.DeploymentOf(e.Publisher) is { } from && map.DeploymentOf(e.Subscriber) is { } to && from != to).ToList();
 
-    public static void Configure(WolverineOptions opts, TopologyMap map, IReadOnlyList<MessageEdge> edges, IConfiguration configuration)
+    public static void Configure(WolverineOptions opts, TopologyMap map, IReadOnlyList<MessageEdge> edges, ModularOptions options,
+        IConfiguration configuration)
     {
+        if (options.Topology.Listener is not { } mode || !(Is(mode, "Durable") || Is(mode, "Inline")))
+            throw new ModularConfigurationException($"{TopologyMap.TopologyKey}:Listener is '{options.Topology.Listener}'; it is Durable (the default) or Inline.");
         var crossing = Crossing(map, edges);
         if (crossing.Count == 0) return;
 
@@ -84,26 +80,26 @@ public static class TransportSwitch
                 foreach (var module in incoming)
                 {
                     // One message per inbox write: Wolverine otherwise collects deliveries for 5 ms to batch them.
-                    var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(Parallelism(configuration))
-                        .MaximumMessagesToReceive(configuration.GetValue($"{TopologyMap.TopologyKey}:ReceiveBatchSize", 1));
+                    var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(options.Parallelism)
+                        .MaximumMessagesToReceive(options.Topology.ReceiveBatchSize);
                     foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
                     // Durable (default): received messages go to the inbox first. Inline skips that write but
                     // handles messages in arrival order on the consumer: one message retrying with backoff
                     // holds back the ones behind it (see ADR 0006).
-                    if (configuration[$"{TopologyMap.TopologyKey}:Listener"] is "Inline") listener.ProcessInline();
+                    if (Is(options.Topology.Listener, "Inline")) listener.ProcessInline();
                 }
 
                 break;
 
             case TransportKind.PostgreSQL:
-                var polling = TimeSpan.FromMilliseconds(configuration.GetValue($"{TopologyMap.TopologyKey}:PollingMilliseconds", 50));
+                var polling = TimeSpan.FromMilliseconds(options.Topology.PollingMilliseconds);
                 foreach (var (type, targets) in outgoing)
                     foreach (var target in targets)
                         opts.Publish(p => p.Message(type).ToPostgresqlQueue(QueueName(target).Replace('-', '_')));
                 foreach (var module in incoming)
                 {
                     var listener = opts.ListenToPostgresqlQueue(QueueName(module.Key).Replace('-', '_')).PollingInterval(polling)
-                        .MaximumParallelMessages(Parallelism(configuration));
+                        .MaximumParallelMessages(options.Parallelism);
                     foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
                 }
 
@@ -130,4 +126,6 @@ public static class TransportSwitch
 
     private static string Slug(string name) =>
         new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
+    private static bool Is(string value, string name) => string.Equals(value, name, StringComparison.OrdinalIgnoreCase);
 }
