@@ -1,7 +1,5 @@
 using Modular.BuildingBlocks.Distribution;
-using System.Diagnostics;
 using System.Text.Json.Serialization;
-using JasperFx;
 using JasperFx.CodeGeneration;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -9,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Modular.BuildingBlocks.Distribution.Gateway;
 using Modular.BuildingBlocks.Composition.GrpcApi;
 using Modular.BuildingBlocks.Composition.Health;

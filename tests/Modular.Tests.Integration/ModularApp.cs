@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Persistence;
 using Modular.BuildingBlocks.Composition.Security;
 using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Tests.Support;
@@ -98,6 +97,9 @@ public class ModularApp : IAsyncLifetime
         foreach (var module in Host.Services.GetRequiredService<ActiveModules>().All)
             await ((IDocumentStore)Host.Services.GetRequiredService(module.StoreType)).Advanced.ResetAllData();
         await Host.ResetResourceState();
+        // The payment simulator's rules live in memory: a test that changed them must not decide the next one's payments.
+        Host.Services.GetService<Modular.Modules.Payments.SimulatorSettings>()?.Apply(
+            Modular.Modules.Payments.SimulatorRules.From(new Modular.Modules.Payments.SimulatorSettings()));
         Spans.Clear();
     }
 

@@ -63,7 +63,7 @@ public sealed class MakeRunTests
             Assert.Contains("is taken", refusal, StringComparison.Ordinal);
 
             (await Tool.RunAsync("kill", ["-INT", "--", $"-{run.Id}"])).EnsureSuccess("sending SIGINT to make run's group");
-            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var stopped = new CancellationTokenSource(Patience);
             await run.WaitForExitAsync(stopped.Token);
         }
         finally

@@ -1,6 +1,5 @@
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.Contracts;
-using Wolverine.Tracking;
 
 namespace Modular.Tests.Integration.Catalog;
 

@@ -1,12 +1,10 @@
 using System.Globalization;
-using Alba;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.GrpcApi;
-using Modular.Modules.Ordering;
 using Modular.Modules.Ordering.GrpcApi;
 
 namespace Modular.Tests.Integration.Ordering;

@@ -2,7 +2,6 @@ using Modular.Modules.Ordering;
 using Modular.Modules.Ordering.Contracts;
 using Modular.Modules.Payments;
 using Modular.Modules.Payments.Contracts;
-using Wolverine.Tracking;
 
 namespace Modular.Tests.Integration.Ordering;
 

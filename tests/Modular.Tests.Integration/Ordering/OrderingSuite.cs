@@ -4,7 +4,6 @@ using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.Contracts;
 using Modular.Modules.Ordering;
 using Modular.Modules.Payments;
-using Modular.Tests.Integration.Catalog;
 using Wolverine.Tracking;
 
 namespace Modular.Tests.Integration.Ordering;
@@ -29,11 +28,7 @@ public abstract class OrderingTest(ModularApp app) : IAsyncLifetime
     protected IAlbaHost Host => App.Host;
     protected SimulatorSettings Simulator => Host.Services.GetRequiredService<SimulatorSettings>();
 
-    public async Task InitializeAsync()
-    {
-        await App.ResetAsync();
-        Simulator.Apply(SimulatorRules.From(new SimulatorSettings()));
-    }
+    public Task InitializeAsync() => App.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -1,6 +1,5 @@
 using Modular.Modules.Ordering;
 using Modular.Modules.Ordering.Contracts;
-using Wolverine.Tracking;
 
 namespace Modular.Tests.Integration.Ordering;
 

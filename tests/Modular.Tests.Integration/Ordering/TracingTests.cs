@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;

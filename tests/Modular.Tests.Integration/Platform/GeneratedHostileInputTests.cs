@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Alba;
 using Xunit.Abstractions;
 
 namespace Modular.Tests.Integration.Platform;

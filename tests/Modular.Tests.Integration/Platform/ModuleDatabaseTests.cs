@@ -1,8 +1,6 @@
-using Alba;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.Contracts;
 using Modular.Tests.Support;
-using Wolverine.Tracking;
 
 namespace Modular.Tests.Integration.Platform;
 

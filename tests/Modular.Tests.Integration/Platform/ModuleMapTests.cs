@@ -1,4 +1,3 @@
-using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Distribution.Topology;
 using Wolverine.Runtime.Handlers;

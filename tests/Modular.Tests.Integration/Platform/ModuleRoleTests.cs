@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Persistence;
 using Npgsql;
 
 namespace Modular.Tests.Integration.Platform;

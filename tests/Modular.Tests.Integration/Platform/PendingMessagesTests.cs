@@ -1,4 +1,3 @@
-using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Distribution.Operations;
 using Modular.Modules.Catalog.Contracts;

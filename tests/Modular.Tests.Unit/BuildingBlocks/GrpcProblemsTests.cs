@@ -1,6 +1,5 @@
 using Google.Rpc;
 using Grpc.Core;
-using Microsoft.AspNetCore.Mvc;
 using Modular.BuildingBlocks.Composition.GrpcApi;
 using Modular.BuildingBlocks.Composition.Http;
 

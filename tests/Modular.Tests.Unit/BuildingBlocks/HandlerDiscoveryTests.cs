@@ -1,4 +1,3 @@
-using JasperFx.Core.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Modular.BuildingBlocks.Distribution.Topology;

@@ -1,14 +1,11 @@
 using System.Reflection;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Persistence;
 
 namespace Modular.BuildingBlocks.Composition.GrpcApi;
 

@@ -1,4 +1,3 @@
-using JasperFx;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Composition.Persistence;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Modular.BuildingBlocks.Composition.GrpcApi;
-using Modular.BuildingBlocks.Composition.Messaging;
 using Modular.BuildingBlocks.Composition.Modules;
 using Npgsql;
 using OpenTelemetry;

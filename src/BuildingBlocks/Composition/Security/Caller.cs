@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
-using Wolverine.Runtime.Handlers;
 
 namespace Modular.BuildingBlocks.Composition.Security;
 
@@ -42,54 +40,4 @@ public sealed record Caller(string? Subject, string? ClientId)
         : Nobody;
 
     public override string ToString() => Subject is null ? "nobody" : ClientId is null ? Subject : $"{Subject} (via {ClientId})";
-}
-
-/// <summary>
-/// The framework policy that moves the caller along (ADR 0013). Wolverine relays the subject itself
-/// (<c>EnableRelayOfUserName</c>: request principal → message context → every outgoing envelope → Marten's
-/// last-modified-by); this rule adds the client id beside it: from the message being handled, else from the request.
-/// </summary>
-internal sealed class CallerRelay : IEnvelopeRule
-{
-    private readonly HttpContextAccessor _request = new();
-
-    public void Modify(Envelope envelope)
-    {
-        // Outside a handler or request there is no caller to relay.
-    }
-
-    public void ApplyCorrelation(IMessageContext originator, Envelope outgoing)
-    {
-        if (outgoing.Headers.ContainsKey(Caller.ClientIdHeader)) return;
-        var client = originator.Envelope is { } incoming
-            ? incoming.Headers.TryGetValue(Caller.ClientIdHeader, out var relayed) ? relayed : null
-            : Caller.Of(_request.HttpContext?.User).ClientId;
-        if (client is not null) outgoing.Headers[Caller.ClientIdHeader] = client;
-    }
-
-    public static void Apply(WolverineOptions opts)
-    {
-        opts.Services.AddHttpContextAccessor(); // without it, ASP.NET Core does not publish the request to the accessor
-        opts.EnableRelayOfUserName = true;
-        opts.MetadataRules.Add(new CallerRelay());
-        // A handler that asks for a Caller gets the one its envelope carries.
-        opts.Policies.AddMiddleware(typeof(CallerArgument), chain => chain.Handlers.Any(h => h.Method.GetParameters().Any(p => p.ParameterType == typeof(Caller))));
-    }
-}
-
-/// <summary>Wolverine middleware (public, as Wolverine requires): its return value is the <see cref="Caller"/> argument of the handler it wraps.</summary>
-public static class CallerArgument
-{
-    public static Caller Before(Envelope envelope) => Caller.Of(envelope);
-}
-
-internal static class CallerHeaderStripping
-{
-    /// <summary>Removes <see cref="Caller.ForgeableHeaders"/> from every request before anything reads or forwards it.</summary>
-    public static IApplicationBuilder UseCallerHeaderStripping(this IApplicationBuilder app) =>
-        app.Use(next => context =>
-        {
-            foreach (var header in Caller.ForgeableHeaders) context.Request.Headers.Remove(header);
-            return next(context);
-        });
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
 
 namespace Modular.BuildingBlocks.Composition.Security;

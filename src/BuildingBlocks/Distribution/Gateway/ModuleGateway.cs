@@ -1,14 +1,11 @@
-using System.Net.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Composition.Health;
 using Modular.BuildingBlocks.Composition.Observability;
 using Modular.BuildingBlocks.Distribution.Topology;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace Modular.BuildingBlocks.Distribution.Gateway;
 

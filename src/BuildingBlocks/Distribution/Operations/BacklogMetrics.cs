@@ -2,7 +2,6 @@ using Modular.BuildingBlocks.Composition.Observability;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Modular.BuildingBlocks.Composition.Messaging;
 using Modular.BuildingBlocks.Distribution.Topology;
 
 namespace Modular.BuildingBlocks.Distribution.Operations;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Composition.Persistence;
-using Modular.BuildingBlocks.Distribution;
 
 namespace Modular.BuildingBlocks.Distribution.Topology;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Distribution;
 using Wolverine;
 using Wolverine.Postgresql;
 using Wolverine.RabbitMQ;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Modular.BuildingBlocks.Composition.GrpcApi;
 using Modular.Modules.Catalog.GrpcApi;

@@ -4,7 +4,6 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Modular.BuildingBlocks.Composition.GrpcApi;
-using Modular.BuildingBlocks.Composition.Persistence;
 using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering.GrpcApi;
 

@@ -1,41 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Distribution;
 
 namespace Modular.BuildingBlocks.Distribution.Topology;
-
-/// <summary>How messages cross between deployments.</summary>
-public enum TransportKind
-{
-    /// <summary>Nothing crosses: one deployment hosts every module.</summary>
-    Local,
-    RabbitMQ,
-    /// <summary>Wolverine's queues in PostgreSQL tables: no broker to run.</summary>
-    PostgreSQL,
-}
-
-/// <summary>
-/// One deployable unit: a process (or several instances of it) hosting these modules. <paramref name="Url"/> is
-/// its service-discovery address: the gateway resolves its host name through <c>Services:&lt;host&gt;</c>
-/// (one entry per instance) and, when that section is absent, through DNS as it stands.
-/// </summary>
-public sealed record Deployment(string Name, IReadOnlyList<ModuleDefinition> Modules, Uri Url)
-{
-    /// <summary>The port the container image listens on.</summary>
-    public const int DefaultPort = 8080;
-
-    /// <summary>The port the container image serves gRPC on (HTTP/2 only: <c>Modular:GrpcUrl</c>).</summary>
-    public const int DefaultGrpcPort = 8081;
-
-    /// <summary>
-    /// Its gRPC address, the named endpoint <c>grpc</c> of the same host: instances from <c>Services:&lt;host&gt;:grpc</c>,
-    /// else DNS with <see cref="DefaultGrpcPort"/>.
-    /// </summary>
-    public Uri GrpcUrl => new($"http://_grpc.{Url.Host}:{DefaultGrpcPort}");
-
-    /// <summary>Whether this deployment runs the module (not just has it in its binary: see <c>HostedModules</c>).</summary>
-    public bool Runs(ModuleDefinition module) => Modules.Contains(module);
-}
 
 /// <summary>
 /// The topology map: which deployment hosts which module, which transport carries what crosses between

@@ -57,21 +57,3 @@ public sealed class CatalogProduct
         }
     }
 }
-
-public static class ProductAddedEventHandler
-{
-    public static Task Handle(ProductAddedEvent added, IDocumentSession session, CancellationToken ct) =>
-        CatalogProduct.UpdateAsync(session, added.ProductId, p => p.Apply(added), ct);
-}
-
-public static class ProductPriceChangedEventHandler
-{
-    public static Task Handle(ProductPriceChangedEvent changed, IDocumentSession session, CancellationToken ct) =>
-        CatalogProduct.UpdateAsync(session, changed.ProductId, p => p.Apply(changed), ct);
-}
-
-public static class ProductRetiredEventHandler
-{
-    public static Task Handle(ProductRetiredEvent retired, IDocumentSession session, CancellationToken ct) =>
-        CatalogProduct.UpdateAsync(session, retired.ProductId, p => p.Apply(retired), ct);
-}

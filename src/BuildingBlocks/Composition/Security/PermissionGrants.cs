@@ -1,0 +1,23 @@
+using System.Security.Claims;
+using Modular.BuildingBlocks.Composition.Modules;
+
+namespace Modular.BuildingBlocks.Composition.Security;
+
+/// <summary>Who may do what: the union of the modules' declarations, read against a caller's claims.</summary>
+public sealed class PermissionGrants(IEnumerable<Permission> permissions)
+{
+    public const string RoleClaim = "role";
+    public const string ScopeClaim = "scope";
+    public const string SubjectClaim = "sub";
+
+    public IReadOnlyList<Permission> All { get; } = permissions.ToList();
+
+    public bool Allows(ClaimsPrincipal user, string permission)
+    {
+        if (user.Identity?.IsAuthenticated != true) return false;
+        if (user.FindAll(ScopeClaim).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(permission))
+            return true;
+        var roles = user.FindAll(RoleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        return All.Any(p => p.Name == permission && p.GrantedTo.Any(roles.Contains));
+    }
+}

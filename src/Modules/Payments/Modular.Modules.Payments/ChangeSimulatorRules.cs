@@ -1,0 +1,29 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Modular.BuildingBlocks.Composition.Http;
+using Wolverine.Http;
+
+namespace Modular.Modules.Payments;
+
+public static class ChangeSimulatorRulesEndpoint
+{
+    public static ProblemDetails Validate(SimulatorRules rules) => new FieldErrors()
+        .When(string.IsNullOrEmpty(rules.DeclineCustomersStartingWith), "declineCustomersStartingWith", "A prefix is required.")
+        .When(string.IsNullOrEmpty(rules.FlakyCustomersStartingWith), "flakyCustomersStartingWith", "A prefix is required.")
+        .When(rules.DeclineAmountsAbove <= 0 || rules.DeclineAmountsAbove > decimal.Parse(SimulatorRules.MaxDeclineAmountText, CultureInfo.InvariantCulture),
+            "declineAmountsAbove", $"The limit is greater than zero and at most {SimulatorRules.MaxDeclineAmountText}.")
+        .When(rules.FlakyFailures is < 0 or > SimulatorRules.MaxFlakyFailures, "flakyFailures",
+            $"Between 0 and {SimulatorRules.MaxFlakyFailures} failures.")
+        .When(rules.LatencyMilliseconds is < 0 or > SimulatorRules.MaxLatencyMilliseconds, "latencyMilliseconds",
+            $"Between 0 and {SimulatorRules.MaxLatencyMilliseconds} ms.")
+        .ToProblem();
+
+    [WolverinePut("/api/payments/simulator")]
+    [Authorize(PaymentsPermissions.Simulator)]
+    public static SimulatorRules Put(SimulatorRules rules, SimulatorSettings settings)
+    {
+        settings.Apply(rules);
+        return SimulatorRules.From(settings);
+    }
+}
