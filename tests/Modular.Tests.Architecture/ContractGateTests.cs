@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Modular.BuildingBlocks.Composition.Modules;
+using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Host;
 using Modular.Tests.Support;
 
@@ -50,6 +51,18 @@ public sealed class ContractGateTests
         Assert.True(missing.Count == 0, $"No payload fixture for {string.Join(", ", missing.Select(m => m.Name))}: run `make contracts` and commit it.");
         Assert.Empty(ContractSchemas.MissingUpcasters(contracts));
     }
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void a_handler_of_a_new_version_still_handles_the_old_one(string name) =>
+        Assert.Empty(ContractSchemas.OldVersionsNotHandled(MessageEdges.HandledMessageTypes(HostedModules.All.Single(m => m.Name == name).Assembly)));
+
+    [Fact]
+    public void a_handler_that_dropped_the_old_version_is_caught() =>
+        Assert.Equal(["Modular.Tests.Architecture.BadExamples.VersionHandlers.ForgetfulPartMovedEventHandler handles PartMovedEventV2 but not " +
+                      "PartMovedEvent: add Handle(PartMovedEvent old) => Handle(PartMovedEventV2.From(old))"],
+            ContractSchemas.OldVersionsNotHandled(MessageEdges.HandledMessageTypes(typeof(ContractGateTests).Assembly)
+                .Where(h => h.Handler.Namespace == "Modular.Tests.Architecture.BadExamples.VersionHandlers")));
 
     [Fact]
     public void a_new_version_without_an_upcaster_is_caught() =>

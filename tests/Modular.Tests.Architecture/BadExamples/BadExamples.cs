@@ -122,3 +122,19 @@ namespace Modular.Tests.Architecture.BadExamples.Layers.Escaped
 {
     public sealed record OutsideEveryLayer;
 }
+
+// Handlers of a new version: one keeps handling the old version (through the upcaster), one forgot it.
+namespace Modular.Tests.Architecture.BadExamples.VersionHandlers
+{
+    public static class PartMovedEventHandler
+    {
+        public static void Handle(Versions.PartMovedEventV2 moved) => _ = moved;
+
+        public static void Handle(Versions.PartMovedEvent old) => Handle(Versions.PartMovedEventV2.From(old));
+    }
+
+    public static class ForgetfulPartMovedEventHandler
+    {
+        public static void Handle(Versions.PartMovedEventV2 moved) => _ = moved;
+    }
+}

@@ -100,6 +100,30 @@ public static class ContractSchemas
         return missing;
     }
 
+    /// <summary>
+    /// Each handler of a new version (<c>&lt;Name&gt;V&lt;n&gt;</c>) that does not also handle the version before it. The
+    /// handler class keeps a method for the old version (calling the upcaster: <c>Handle(X old) =&gt; Handle(XV2.From(old))</c>)
+    /// until nothing sends it: messages an older publisher sent, and those waiting in the class's own durable queue or
+    /// among dead letters, are still handled — by the same class, so from the same queue.
+    /// </summary>
+    public static IReadOnlyList<string> OldVersionsNotHandled(IEnumerable<(Type Message, Type Handler)> handled)
+    {
+        var pairs = handled.ToHashSet();
+        return pairs.Select(p => (p.Message, p.Handler, Previous: PreviousVersion(p.Message)))
+            .Where(p => p.Previous is not null && !pairs.Contains((p.Previous, p.Handler)))
+            .Select(p => $"{p.Handler.FullName} handles {p.Message.Name} but not {p.Previous!.Name}: add Handle({p.Previous.Name} old) => Handle({p.Message.Name}.From(old))")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static Type? PreviousVersion(Type message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message.Name, "^(?<name>.+)V(?<n>[0-9]+)$");
+        if (!match.Success || int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture) is var n && n < 2) return null;
+        var previousName = n == 2 ? match.Groups["name"].Value : $"{match.Groups["name"].Value}V{n - 1}";
+        return message.Assembly.GetType($"{message.Namespace}.{previousName}");
+    }
+
     /// <summary>The messages of a Contracts assembly: its records named <c>*Event</c> (and their versions <c>*EventV&lt;n&gt;</c>).</summary>
     public static IEnumerable<Type> Messages(Assembly contracts) =>
         contracts.GetExportedTypes().Where(t => t.IsClass && System.Text.RegularExpressions.Regex.IsMatch(t.Name, "Event(V[0-9]+)?$"))
