@@ -1,8 +1,8 @@
 using JasperFx;
-using Modular.BuildingBlocks.Distribution;
 using Modular.BuildingBlocks;
 using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Composition.Security;
+using Modular.BuildingBlocks.Distribution;
 using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Host;
 

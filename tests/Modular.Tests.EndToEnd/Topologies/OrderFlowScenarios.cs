@@ -1,11 +1,11 @@
 using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Playwright;
 using Modular.Modules.Catalog.GrpcApi;
 using Modular.Modules.Ordering.GrpcApi;
-using Microsoft.Playwright;
-using Xunit.Abstractions;
 using Modular.Tests.EndToEnd.Browser;
+using Xunit.Abstractions;
 
 namespace Modular.Tests.EndToEnd.Topologies;
 
@@ -72,7 +72,7 @@ public abstract partial class OrderFlowScenarios<TTopology>(TTopology topology, 
             Assert.Equal(8, map.Edges.Count);
             Assert.All(map.Edges, e =>
                 Assert.Equal(topology.DeploymentOf(e.From) != topology.DeploymentOf(e.To), e.OverTransport));
-            Assert.All(map.Modules, m => Assert.Equal(topology.DeploymentOf(m.Name) == process.Name, m.HostedHere));
+            Assert.All(map.Modules, m => Assert.Equal(topology.DeploymentOf(m.Name) == process.Name, m.RunsHere));
         }
     }
 

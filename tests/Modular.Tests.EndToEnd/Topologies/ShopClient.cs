@@ -97,7 +97,7 @@ public sealed class ShopClient(Topology topology) : IDisposable
     public sealed record ModuleMap(string? Gateway, List<DeploymentEntry> Deployments, List<ModuleEntry> Modules, List<Edge> Edges);
     public sealed record DeploymentEntry(string Name, List<string> Modules, List<Instance>? Instances);
     public sealed record Instance(string Address, string Health);
-    public sealed record ModuleEntry(string Name, bool HostedHere);
+    public sealed record ModuleEntry(string Name, bool RunsHere);
     public sealed record Edge(string Message, string From, string To, bool OverTransport);
 
     public sealed record Pending(long Queued, int Incoming, int Scheduled, int Outgoing, bool Drained);

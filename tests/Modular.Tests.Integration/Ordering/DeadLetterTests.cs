@@ -1,5 +1,5 @@
-using Modular.BuildingBlocks.Distribution.Operations;
 using Modular.BuildingBlocks.Composition.Security;
+using Modular.BuildingBlocks.Distribution.Operations;
 using Modular.Modules.Ordering;
 using Modular.Modules.Ordering.Contracts;
 

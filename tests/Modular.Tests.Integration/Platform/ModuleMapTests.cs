@@ -14,7 +14,7 @@ public sealed class ModuleMapTests(ModularApp app)
 
         Assert.Equal("monolith", map.Deployment);
         Assert.Equal(["catalog", "ordering", "payments"], map.Modules.Select(m => m.Schema));
-        Assert.All(map.Modules, m => Assert.True(m.HostedHere));
+        Assert.All(map.Modules, m => Assert.True(m.RunsHere));
         Assert.Contains(new EdgeView("PaymentRequestedEvent", "Ordering", "Payments", false), map.Edges);
         Assert.DoesNotContain(map.Edges, e => e.OverTransport);
         Assert.Equal(["ProductAddedEvent", "ProductPriceChangedEvent", "ProductRetiredEvent"],

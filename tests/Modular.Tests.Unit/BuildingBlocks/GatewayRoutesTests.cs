@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Distribution;
 using Modular.BuildingBlocks.Distribution.Gateway;
-using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Distribution.Topology;
 
 namespace Modular.Tests.Unit.BuildingBlocks;

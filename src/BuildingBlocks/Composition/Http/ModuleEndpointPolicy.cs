@@ -1,6 +1,6 @@
+using System.Reflection;
 using JasperFx;
 using JasperFx.CodeGeneration;
-using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Modular.BuildingBlocks.Composition.Modules;
 using Wolverine.Http;

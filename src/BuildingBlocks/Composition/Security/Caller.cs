@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 
 namespace Modular.BuildingBlocks.Composition.Security;

@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Wolverine;
-using Wolverine.Runtime.Handlers;
 
 namespace Modular.BuildingBlocks.Composition.Security;
 

@@ -1,5 +1,3 @@
-using Modular.BuildingBlocks.Composition.Modules;
-
 namespace Modular.BuildingBlocks.Composition.Security;
 
 /// <summary>

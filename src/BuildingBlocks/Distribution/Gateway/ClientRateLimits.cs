@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Composition.Security;
 using Modular.BuildingBlocks.Distribution.Topology;
 

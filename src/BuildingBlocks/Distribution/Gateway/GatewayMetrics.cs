@@ -1,7 +1,7 @@
-using Modular.BuildingBlocks.Composition.Observability;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
+using Modular.BuildingBlocks.Composition.Observability;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Modular.BuildingBlocks.Distribution.Gateway;

@@ -1,7 +1,7 @@
-using Modular.BuildingBlocks.Composition.Observability;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Modular.BuildingBlocks.Composition.Observability;
 using Modular.BuildingBlocks.Distribution.Topology;
 
 namespace Modular.BuildingBlocks.Distribution.Operations;

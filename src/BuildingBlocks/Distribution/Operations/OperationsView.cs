@@ -1,22 +1,4 @@
-using System.Net.Http.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Net.Http.Headers;
-using Modular.BuildingBlocks.Composition.Http;
-using Modular.BuildingBlocks.Composition.Messaging;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Observability;
-using Modular.BuildingBlocks.Composition.Security;
 using Modular.BuildingBlocks.Distribution.Topology;
-using Wolverine.Runtime;
-using Wolverine.Runtime.Handlers;
-using MetricsOptions = Modular.BuildingBlocks.Composition.Observability.MetricsOptions;
 
 namespace Modular.BuildingBlocks.Distribution.Operations;
 

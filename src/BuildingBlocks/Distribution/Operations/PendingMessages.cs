@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Modular.BuildingBlocks.Composition.Security;
-using Wolverine.Runtime;
-
 namespace Modular.BuildingBlocks.Distribution.Operations;
 
 /// <summary>One message store's persisted envelopes (the deployment's own, or a module's in its own database).</summary>

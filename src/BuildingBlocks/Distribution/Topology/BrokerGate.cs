@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Modular.BuildingBlocks.Composition.Health;
 using Microsoft.Extensions.Logging;
+using Modular.BuildingBlocks.Composition.Health;
 using RabbitMQ.Client;
 using Wolverine.Runtime;
 

@@ -1,13 +1,7 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Security;
-
 namespace Modular.BuildingBlocks.Distribution.Topology;
 
 /// <summary>One module as the map shows it.</summary>
-public sealed record ModuleView(string Name, string Deployment, bool HostedHere, string Schema, string RoutePrefix,
+public sealed record ModuleView(string Name, string Deployment, bool RunsHere, string Schema, string RoutePrefix,
     IReadOnlyList<string> Publishes, IReadOnlyList<string> Handles);
 
 /// <summary>One message edge: who publishes, who handles, and whether it crosses a process.</summary>

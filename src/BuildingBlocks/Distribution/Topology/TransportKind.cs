@@ -1,6 +1,3 @@
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Distribution;
-
 namespace Modular.BuildingBlocks.Distribution.Topology;
 
 /// <summary>How messages cross between deployments.</summary>

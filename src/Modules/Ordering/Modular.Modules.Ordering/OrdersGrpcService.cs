@@ -1,9 +1,9 @@
-using Modular.BuildingBlocks.Composition.Modules;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Modular.BuildingBlocks.Composition.GrpcApi;
+using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering.GrpcApi;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
-using Modular.BuildingBlocks.Composition.Http;
 using Wolverine.Http;
 
 namespace Modular.Modules.Payments;

@@ -1,8 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Composition.Http;
-using Wolverine.Http;
 
 namespace Modular.Modules.Payments;
 
