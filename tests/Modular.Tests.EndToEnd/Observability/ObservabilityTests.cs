@@ -118,9 +118,10 @@ public sealed class ObservabilityTests(ObservedSystem system) : IClassFixture<Ob
             {
                 if (await replay.CountAsync() > 0) await replay.ClickAsync(new() { Timeout = 2_000 });
             }
-            catch (PlaywrightException)
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
             {
-                // The list was redrawn under the click (the letter may be replayed and gone already): look again.
+                // The list was redrawn under the click (the letter may be replayed and gone already; Playwright says so
+                // with a TimeoutException, not a PlaywrightException): look again.
             }
 
             return (await shop.OrderAsync(order)).Status == "Confirmed" && await page.Locator("#dead-letters tr[data-id]").CountAsync() == 0;
