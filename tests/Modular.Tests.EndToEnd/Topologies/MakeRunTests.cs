@@ -23,8 +23,10 @@ public sealed class MakeRunTests
             ["ConnectionStrings__Postgres"] = database.ConnectionString, ["MODULAR_URL"] = url, ["MODULAR_GRPC_URL"] = grpcUrl,
         };
 
-        // setsid: its own process group, as a terminal's foreground job is; Ctrl-C signals that whole group.
-        var start = new ProcessStartInfo("setsid", ["bash", "eng/run.sh"])
+        // setsid: its own process group, as a terminal's foreground job is; Ctrl-C signals that whole group. SIGINT back
+        // to its default first: a suite started in the background (`make test &`, nohup) passes SIGINT on ignored, and a
+        // terminal's Ctrl-C never is.
+        var start = new ProcessStartInfo("setsid", ["env", "--default-signal=INT", "bash", "eng/run.sh"])
         {
             WorkingDirectory = Tool.RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true,
         };
