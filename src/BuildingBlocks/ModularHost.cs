@@ -31,6 +31,8 @@ namespace Modular.BuildingBlocks;
 /// Composes a host from modules: <c>builder.AddModular(modules)</c> before <c>Build()</c>,
 /// <c>app.UseModular()</c> after. Everything a module contributes comes from its <see cref="ModuleDefinition"/>
 /// and its assembly, and only in the deployment the topology map (or <c>Modular:Modules</c>) places it in.
+/// The one place that wires both layers (ADR 0021): it reads the <c>Modular</c> section once
+/// (<see cref="ModularOptions"/>), gives Composition its parts and this deployment's name, and Distribution the map.
 /// </summary>
 public static class ModularHost
 {
