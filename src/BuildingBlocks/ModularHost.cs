@@ -45,24 +45,34 @@ public static class ModularHost
         var topology = TopologyMap.Read(available, options);
         var edges = MessageEdges.Find(available);
         var modules = new ActiveModules(topology.Current.Modules);
-        var sharedConnectionString = configuration.GetConnectionString(ConnectionDefaults.SharedName);
-        if (string.IsNullOrWhiteSpace(sharedConnectionString))
-            throw new ModularConfigurationException(
-                $"ConnectionStrings:{ConnectionDefaults.SharedName} is not set: point it at PostgreSQL (make run does it for you).");
-        RequireConnectionString(ConnectionDefaults.SharedName, sharedConnectionString);
-        sharedConnectionString = ConnectionDefaults.Apply(sharedConnectionString);
-        foreach (var module in modules.All)
-            if (configuration.GetConnectionString(module.ConnectionStringName) is { } own) RequireConnectionString(module.ConnectionStringName, own);
+        var sharedConnectionString = SharedConnectionString(configuration, modules);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new AvailableModules(available));
+        builder.Services.AddSingleton(TimeProvider.System);
 
+        var guard = AddComposition(builder, options, available, modules, topology.Current.Name, sharedConnectionString);
+        var usesRabbitMq = AddDistribution(builder, options, topology, edges, sharedConnectionString);
+
+        builder.Host.UseWolverine(opts =>
+        {
+            ConfigureWolverine(opts, topology, modules, options, sharedConnectionString);
+            opts.Policies.Add(guard);
+            opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
+            TransportSwitch.Configure(opts, topology, edges, options, configuration);
+        });
+        if (usesRabbitMq) BrokerGate.Install(builder.Services, TransportSwitch.RabbitMqUri(configuration));
+        return builder;
+    }
+
+    /// <summary>Composition: the modules this process runs, their stores, HTTP, OpenAPI, security, health, telemetry.</summary>
+    private static ModuleBoundaryGuard AddComposition(WebApplicationBuilder builder, ModularOptions options,
+        IReadOnlyList<ModuleDefinition> available, ActiveModules modules, string deployment, string sharedConnectionString)
+    {
+        var configuration = builder.Configuration;
         var services = builder.Services;
         services.AddSingleton(modules);
-        services.AddSingleton(new AvailableModules(available));
         var guard = new ModuleBoundaryGuard(available, modules);
         services.AddSingleton(guard);
-        services.AddSingleton(options);
-        services.AddSingleton(topology);
-        services.AddSingleton(edges);
-        services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -82,25 +92,12 @@ public static class ModularHost
         builder.AddModularGrpc(options.GrpcUrl);
         services.AddModularOpenApi(Title);
         services.AddModularAuthentication(options.Authentication, builder.Environment, available);
-        services.AddModuleGateway(topology, options.Gateway);
-        services.AddClientRateLimits(topology, options.RateLimits);
-        services.AddModularTelemetry(topology.Current.Name, modules.All, options.Telemetry, options.Metrics, configuration);
+        services.AddModularTelemetry(deployment, modules.All, options.Telemetry, options.Metrics, configuration);
         builder.AddModularLogging(options.Logging);
-        services.AddSingleton(new BacklogReader.Source(sharedConnectionString, TransportSwitch.MessageStorageSchema(topology)));
-        services.AddSingleton<BacklogReader>();
-        services.AddOperations(topology, options.Metrics);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
-        var health = services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
-        var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
-        if (usesRabbitMq)
-        {
-            services.AddSingleton(new RabbitMqHealthCheck.Target(TransportSwitch.RabbitMqUri(configuration)));
-            // Degraded, not unready: while the broker is away the outbox keeps what is accepted (docs/adr/0010).
-            health.AddCheck<RabbitMqHealthCheck>("rabbitmq", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
-        }
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
 
         var roleSecret = options.Database.RoleSecret is { Length: > 0 } secret ? secret : null; // each store as its module's own role (ADR 0013)
-        var applyChanges = options.Database.ApplyChangesOnStartup;
         foreach (var module in modules.All)
         {
             module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them
@@ -108,18 +105,49 @@ public static class ModularHost
             module.AddStore(services, configuration.GetConnectionString(module.ConnectionStringName) is { } own
                 ? ConnectionDefaults.Apply(own)
                 : roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, module, roleSecret),
-                applyChanges);
+                options.Database.ApplyChangesOnStartup);
         }
 
-        builder.Host.UseWolverine(opts =>
+        return guard;
+    }
+
+    /// <summary>
+    /// Distribution: the map, the gateway in front of the other deployments, the operations view, the broker's health.
+    /// True when this deployment exchanges messages over RabbitMQ.
+    /// </summary>
+    private static bool AddDistribution(WebApplicationBuilder builder, ModularOptions options, TopologyMap topology,
+        IReadOnlyList<MessageEdge> edges, string sharedConnectionString)
+    {
+        var services = builder.Services;
+        services.AddSingleton(topology);
+        services.AddSingleton(edges);
+        services.AddModuleGateway(topology, options.Gateway);
+        services.AddClientRateLimits(topology, options.RateLimits);
+        services.AddSingleton(new BacklogReader.Source(sharedConnectionString, TransportSwitch.MessageStorageSchema(topology)));
+        services.AddSingleton<BacklogReader>();
+        services.AddOperations(topology, options.Metrics);
+        var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
+        if (usesRabbitMq)
         {
-            ConfigureWolverine(opts, topology, modules, options, sharedConnectionString);
-            opts.Policies.Add(guard);
-            opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
-            TransportSwitch.Configure(opts, topology, edges, options, configuration);
-        });
-        if (usesRabbitMq) BrokerGate.Install(services, TransportSwitch.RabbitMqUri(configuration));
-        return builder;
+            services.AddSingleton(new RabbitMqHealthCheck.Target(TransportSwitch.RabbitMqUri(builder.Configuration)));
+            // Degraded, not unready: while the broker is away the outbox keeps what is accepted (docs/adr/0010).
+            services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
+        }
+
+        return usesRabbitMq;
+    }
+
+    /// <summary>The shared connection string, with the defaults applied; a missing or malformed one (or module's) stops the host in one line.</summary>
+    private static string SharedConnectionString(IConfiguration configuration, ActiveModules modules)
+    {
+        var shared = configuration.GetConnectionString(ConnectionDefaults.SharedName);
+        if (string.IsNullOrWhiteSpace(shared))
+            throw new ModularConfigurationException(
+                $"ConnectionStrings:{ConnectionDefaults.SharedName} is not set: point it at PostgreSQL (make run does it for you).");
+        RequireConnectionString(ConnectionDefaults.SharedName, shared);
+        foreach (var module in modules.All)
+            if (configuration.GetConnectionString(module.ConnectionStringName) is { } own) RequireConnectionString(module.ConnectionStringName, own);
+        return ConnectionDefaults.Apply(shared);
     }
 
     public static WebApplication UseModular(this WebApplication app)

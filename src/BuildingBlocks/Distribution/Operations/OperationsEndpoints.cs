@@ -91,8 +91,8 @@ public static class OperationsEndpoints
             if (instances?.InstancesOf(deployment.Name) is not { } known)
                 return DeploymentStatus.Of(deployment, "unknown", null, null,
                     map.Gateway is { } gateway ? $"Ask the gateway ({gateway.Name}): it sees every deployment." : "No gateway sees the other deployments.");
-            var (status, work, problem) = await RemoteWorkAsync(context, services, known, ct);
-            return DeploymentStatus.Of(deployment, status, known, work, problem);
+            var remote = await RemoteWorkAsync(context, services, known, ct);
+            return DeploymentStatus.Of(deployment, remote.Status, known, remote.Work, remote.Problem);
         }));
         return TypedResults.Ok(new OperationsView(map.Current.Name, map.Gateway?.Name, map.Transport.ToString(), described.Modules,
             described.Edges, statuses));
@@ -109,19 +109,37 @@ public static class OperationsEndpoints
     /// A remote deployment's work, from the first of its live instances that answers: <c>up</c> with its work,
     /// <c>down</c> when none answers, <c>unknown</c> when one answers but refuses (e.g. the token is not an admin's there).
     /// </summary>
-    private static async Task<(string Status, DeploymentWork? Work, string? Problem)> RemoteWorkAsync(HttpContext context,
-        IServiceProvider services, IReadOnlyList<InstanceView> instances, CancellationToken ct)
+    private static async Task<RemoteWork> RemoteWorkAsync(HttpContext context, IServiceProvider services,
+        IReadOnlyList<InstanceView> instances, CancellationToken ct)
     {
         var live = instances.Where(i => i.Health != "Unhealthy").ToList();
-        if (live.Count == 0) return ("down", null, "Every instance failed its health checks.");
+        if (live.Count == 0) return new RemoteWork("down", null, "Every instance failed its health checks.");
+        return await AskInstancesAsync(live,
+                   instance => Send(context, services, HttpMethod.Get, new Uri(new Uri(instance.Address), $"{Route}/work"), ct),
+                   async response => response.IsSuccessStatusCode
+                       ? new RemoteWork("up", await response.Content.ReadFromJsonAsync<DeploymentWork>(Json, ct), null)
+                       : (int)response.StatusCode is >= 400 and < 500
+                           ? new RemoteWork("unknown", null, $"It refused to say ({(int)response.StatusCode}): its admin API needs an admin's token.")
+                           : null,
+                   ct)
+               ?? new RemoteWork("down", null, $"No instance answered within {RemotePatience.TotalSeconds:0} s.");
+    }
+
+    private sealed record RemoteWork(string Status, DeploymentWork? Work, string? Problem);
+
+    /// <summary>
+    /// Asks each live instance in turn until <paramref name="answer"/> makes something of one's response (null: ask the
+    /// next); an instance that cannot be reached in time is skipped. Null when no instance gave an answer.
+    /// </summary>
+    private static async Task<T?> AskInstancesAsync<T>(IEnumerable<InstanceView> live, Func<InstanceView, Task<HttpResponseMessage>> ask,
+        Func<HttpResponseMessage, Task<T?>> answer, CancellationToken ct) where T : class
+    {
         foreach (var instance in live)
         {
             try
             {
-                using var response = await Send(context, services, HttpMethod.Get, new Uri(new Uri(instance.Address), $"{Route}/work"), ct);
-                if (response.IsSuccessStatusCode) return ("up", await response.Content.ReadFromJsonAsync<DeploymentWork>(Json, ct), null);
-                if ((int)response.StatusCode is >= 400 and < 500)
-                    return ("unknown", null, $"It refused to say ({(int)response.StatusCode}): its admin API needs an admin's token.");
+                using var response = await ask(instance);
+                if (await answer(response) is { } result) return result;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
@@ -129,7 +147,7 @@ public static class OperationsEndpoints
             }
         }
 
-        return ("down", null, $"No instance answered within {RemotePatience.TotalSeconds:0} s.");
+        return null;
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(string deployment, Guid id, HttpContext context,
@@ -140,35 +158,29 @@ public static class OperationsEndpoints
         if (target == map.Current) return await DeadLetterEndpoints.ReplayAsync(id, runtime, handlers, bus, ct);
 
         var live = services.GetService<IInstanceDirectory>()?.InstancesOf(target.Name)?.Where(i => i.Health != "Unhealthy").ToList() ?? [];
-        foreach (var instance in live)
-        {
-            try
-            {
-                using var response = await Send(context, services, HttpMethod.Post,
-                    new Uri(new Uri(instance.Address), $"{DeadLetterEndpoints.Route}/{id}/replay"), ct);
-                if (response.IsSuccessStatusCode) return TypedResults.Accepted((string?)null);
-                if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-                    return TypedResults.Problem(Problems.NotFound("Dead letter", id));
-                if ((int)response.StatusCode is 401 or 403)
-                    return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
-                    {
-                        Status = (int)response.StatusCode,
-                        Title = "The deployment refused the replay.",
-                        Detail = $"The deployment {target.Name} does not take this token as an admin's.",
-                    });
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-            {
-                // the next instance, if any
-            }
-        }
-
-        return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        var answered = await AskInstancesAsync(live,
+            instance => Send(context, services, HttpMethod.Post, new Uri(new Uri(instance.Address), $"{DeadLetterEndpoints.Route}/{id}/replay"), ct),
+            response => Task.FromResult(Replayed(response)), ct);
+        return answered ?? TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
             Title = "The deployment is not reachable.",
             Detail = $"No instance of the deployment {target.Name} took the replay; try again when it is up.",
         });
+
+        // What one instance's answer means; null: ask the next.
+        Results<Accepted, ProblemHttpResult>? Replayed(HttpResponseMessage response)
+        {
+            if (response.IsSuccessStatusCode) return TypedResults.Accepted((string?)null);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return TypedResults.Problem(Problems.NotFound("Dead letter", id));
+            if ((int)response.StatusCode is not (401 or 403)) return null;
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = (int)response.StatusCode,
+                Title = "The deployment refused the replay.",
+                Detail = $"The deployment {target.Name} does not take this token as an admin's.",
+            });
+        }
     }
 
     /// <summary>A call to another deployment's admin API for the caller (their token travels with it).</summary>
