@@ -10,7 +10,7 @@ namespace Modular.BuildingBlocks.Composition.Modules;
 /// the rules that tell an additive change from a breaking one (ADR 0020). Each module commits its schema beside its
 /// contracts (<c>contract.schema.json</c>, written by <c>make contracts</c>); a test compares it with the code.
 /// </summary>
-public static class ContractSchemas
+public static partial class ContractSchemas
 {
     public const string FileName = "contract.schema.json";
     public const string FixturesDirectory = "fixtures";
@@ -87,10 +87,7 @@ public static class ContractSchemas
         var missing = new List<string>();
         foreach (var type in types.Values)
         {
-            var match = System.Text.RegularExpressions.Regex.Match(type.Name, "^(?<name>.+)V(?<n>[0-9]+)$");
-            if (!match.Success || int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture) < 2) continue;
-            var n = int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            var previousName = n == 2 ? match.Groups["name"].Value : $"{match.Groups["name"].Value}V{n - 1}";
+            if (PreviousVersionName(type.Name) is not { } previousName) continue;
             if (!types.TryGetValue(previousName, out var previous))
                 missing.Add($"{type.FullName} is a new version of {previousName}, which is gone: keep the old version");
             else if (type.GetMethod("From", BindingFlags.Public | BindingFlags.Static, [previous]) is not { } from || from.ReturnType != type)
@@ -116,13 +113,20 @@ public static class ContractSchemas
             .ToList();
     }
 
-    private static Type? PreviousVersion(Type message)
+    private static Type? PreviousVersion(Type message) =>
+        PreviousVersionName(message.Name) is { } previousName ? message.Assembly.GetType($"{message.Namespace}.{previousName}") : null;
+
+    /// <summary>The name of the version before <paramref name="name"/> (<c>XV3</c> → <c>XV2</c>, <c>XV2</c> → <c>X</c>); null when it is no new version.</summary>
+    private static string? PreviousVersionName(string name)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(message.Name, "^(?<name>.+)V(?<n>[0-9]+)$");
-        if (!match.Success || int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture) is var n && n < 2) return null;
-        var previousName = n == 2 ? match.Groups["name"].Value : $"{match.Groups["name"].Value}V{n - 1}";
-        return message.Assembly.GetType($"{message.Namespace}.{previousName}");
+        var match = VersionedName().Match(name);
+        if (!match.Success) return null;
+        var n = int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
+        return n < 2 ? null : n == 2 ? match.Groups["name"].Value : $"{match.Groups["name"].Value}V{n - 1}";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(?<name>.+)V(?<n>[0-9]+)$")]
+    private static partial System.Text.RegularExpressions.Regex VersionedName();
 
     /// <summary>The messages of a Contracts assembly: its records named <c>*Event</c> (and their versions <c>*EventV&lt;n&gt;</c>).</summary>
     public static IEnumerable<Type> Messages(Assembly contracts) =>
