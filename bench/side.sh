@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 harness=${HARNESS:-../shared/bench}
 [[ -x $harness/run-side.sh ]] || { echo "no harness at $harness (set HARNESS)" >&2; exit 2; }
-command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+command -v wrk >/dev/null || { apt-get update >/dev/null; apt-get install -y wrk >/dev/null; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

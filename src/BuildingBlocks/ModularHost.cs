@@ -57,7 +57,7 @@ public static class ModularHost
         {
             ConfigureWolverine(opts, topology, modules, options, sharedConnectionString);
             opts.Policies.Add(guard);
-            opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
+            if (!BenchSwitches.Off(BenchSwitches.HandlerTags)) opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
             TransportSwitch.Configure(opts, topology, edges, options, configuration);
         });
         if (usesRabbitMq) BrokerGate.Install(builder.Services, TransportSwitch.RabbitMqUri(configuration));
@@ -71,6 +71,7 @@ public static class ModularHost
         var configuration = builder.Configuration;
         var services = builder.Services;
         services.AddSingleton(modules);
+        services.AddSingleton<ConnectionPools>();
         var guard = new ModuleBoundaryGuard(available, modules);
         services.AddSingleton(guard);
         services.ConfigureHttpJsonOptions(json =>
@@ -92,6 +93,8 @@ public static class ModularHost
         builder.AddModularGrpc(options.GrpcUrl);
         services.AddModularOpenApi(Title);
         services.AddModularAuthentication(options.Authentication, builder.Environment, available);
+        if (BenchSwitches.Off(BenchSwitches.Authentication))
+            services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(routes => routes.SuppressCheckForUnhandledSecurityMetadata = true);
         services.AddModularTelemetry(deployment, modules.All, options.Telemetry, options.Metrics, configuration);
         builder.AddModularLogging(options.Logging);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
@@ -157,14 +160,19 @@ public static class ModularHost
         app.UseGatewayArrivalTimes(topology, options.Metrics);
         app.UseModularTelemetry(topology.Current.Name, app.Services.GetRequiredService<AvailableModules>().All,
             options.Telemetry, options.Metrics, options.Logging);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseCallerHeaderStripping();
-        app.UseAuthentication();
+        if (!BenchSwitches.Off(BenchSwitches.Problems))
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+        }
+
+        if (!BenchSwitches.Off(BenchSwitches.CallerStripping)) app.UseCallerHeaderStripping();
+        var authenticates = !BenchSwitches.Off(BenchSwitches.Authentication);
+        if (authenticates) app.UseAuthentication();
         app.UseClientRateLimits(); // after authentication: a client is its token's subject
-        app.UseAuthorization();
-        app.UseWriteRequestPolicies();
-        app.UseInputGuard();
+        if (authenticates) app.UseAuthorization();
+        if (!BenchSwitches.Off(BenchSwitches.WriteRequests)) app.UseWriteRequestPolicies();
+        if (!BenchSwitches.Off(BenchSwitches.InputGuard)) app.UseInputGuard();
         app.UseModularOpenApi(Title, topology.IsSingleDeployment ? Title : $"{Title}: {topology.Current.Name} (this deployment)",
             GatewayRoutes.RemoteDocuments(topology, Title));
         app.MapModularHealth();
@@ -239,11 +247,13 @@ public static class ModularHost
         // tables, shared by all deployments); module data lives in module stores.
         var applyChanges = options.Database.ApplyChangesOnStartup;
         if (!applyChanges) opts.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
-        opts.Services.AddMarten(store =>
+        opts.Services.AddMarten(provider =>
         {
-            store.Connection(connectionString);
+            var store = new StoreOptions();
+            store.Connection(provider.GetRequiredService<ConnectionPools>().Create(connectionString));
             store.DatabaseSchemaName = TransportSwitch.MessageStorageSchema(topology);
             store.AutoCreateSchemaObjects = SchemaChanges.AutoCreate(applyChanges);
+            return store;
         }).IntegrateWithWolverine(integration => integration.TransportSchemaName = TransportSwitch.QueueSchema);
 
         foreach (var module in modules.All)

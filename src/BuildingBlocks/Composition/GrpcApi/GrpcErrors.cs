@@ -37,6 +37,7 @@ internal sealed partial class GrpcErrors(ActiveModules modules, ILogger<GrpcErro
             var problem = ProblemDetailsExceptionHandler.Classify(e, modules.UniqueValues);
             if (problem.Status == Microsoft.AspNetCore.Http.StatusCodes.Status503ServiceUnavailable)
             {
+                Persistence.ConnectionPools.NoteFailure(e);
                 LogUnavailable(logger, e, context.Method);
                 context.ResponseTrailers.Add("retry-after", ((int)TransientFaults.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture));
             }

@@ -28,6 +28,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         // The details stay in the log, found by the trace id the answer carries; no answer names internals.
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
+            ConnectionPools.NoteFailure(exception); // a dead pooled connection: the next requests get fresh ones
             LogUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             httpContext.Response.Headers.RetryAfter = ((int)TransientFaults.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Modular.BuildingBlocks.Composition.Persistence;
 using Npgsql;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -57,5 +58,12 @@ public static class TransientFaults
     /// Handler-specific policies (e.g. a payment provider's) are consulted first.
     /// </summary>
     public static void Apply(WolverineOptions opts) =>
-        opts.OnException(IsTransient, "transient infrastructure fault").RetryWithCooldown(Backoff).Then.MoveToErrorQueue();
+        opts.OnException(IsTransientNoted, "transient infrastructure fault").RetryWithCooldown(Backoff).Then.MoveToErrorQueue();
+
+    /// <summary><see cref="IsTransient"/>, telling the pools first when a connection broke, so the retry gets a fresh one.</summary>
+    private static bool IsTransientNoted(Exception exception)
+    {
+        ConnectionPools.NoteFailure(exception);
+        return IsTransient(exception);
+    }
 }

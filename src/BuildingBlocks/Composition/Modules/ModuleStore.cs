@@ -11,16 +11,16 @@ internal static class ModuleStore
     public static void Add<TStore>(IServiceCollection services, ModuleDefinition module, string connectionString,
         bool applyChangesOnStartup, Action<StoreOptions> configure) where TStore : class, IDocumentStore
     {
-        var store = services.AddMartenStore<TStore>(_ =>
+        var store = services.AddMartenStore<TStore>(provider =>
             {
                 var options = new StoreOptions();
-                options.Connection(connectionString);
+                options.Connection(provider.GetRequiredService<ConnectionPools>().Create(connectionString));
                 options.DatabaseSchemaName = module.Schema;
                 options.Events.DatabaseSchemaName = module.Schema;
                 options.AutoCreateSchemaObjects = SchemaChanges.AutoCreate(applyChangesOnStartup);
                 // One connection per session, i.e. per endpoint call or handled message: its reads and its commit share
-                // one checkout. Connections a database restart cut leave the pool within a second (ConnectionDefaults'
-                // keepalive), so a session rarely starts on one (ADR 0015).
+                // one checkout (ADR 0015). After a database restart, the first session that meets a dead connection
+                // fails (503 / retried) and every pool is cleared (ConnectionPools, ADR 0023).
                 options.UseStickyConnectionLifetimes = true;
                 // Who caused each change: the caller's subject, relayed by Wolverine into the outboxed session.
                 options.Policies.ForAllDocuments(mapping => mapping.Metadata.LastModifiedBy.Enabled = true);
