@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-10}; CONNS=${CONNS:-64}
-VARIANTS=${VARIANTS:-"all-on auth rate-limit caller-stripping input-guard write-requests problems metrics handler-tags json-logs tracing connection-reset keepalive bare"}
+VARIANTS=${VARIANTS:-"all-on auth token-cache rate-limit caller-stripping input-guard write-requests problems metrics handler-tags json-logs tracing connection-reset keepalive bare"}
 OUT=${OUT:-$(mktemp -d /tmp/modular-budget.XXXXXX)}; mkdir -p "$OUT"
 port=18125; pgdir=$(mktemp -d /tmp/modular-budget-pg.XXXXXX); app=${APP:-$OUT/app}; pid=
 command -v wrk >/dev/null || { apt-get update >/dev/null; apt-get install -y wrk >/dev/null; }
@@ -25,17 +25,18 @@ BUDGET_TOKEN=$(dotnet "$app/Modular.Host.dll" token --minutes 600); export BUDGE
 cs=$(eng/postgres.sh start "$pgdir" 2>/dev/null)
 ticks=$(getconf CLK_TCK)
 
-# variant -> the environment it changes against all-on (a real setting where one exists, else a bench switch)
+# variant -> the environment it changes against all-on (a real setting where one exists, else a bench switch);
+# settings separated by spaces, %20 for a space inside one
 env_of() {
   case $1 in
     all-on) ;;
     auth) echo MODULAR_BENCH_OFF=auth ;;
     rate-limit) echo Modular__RateLimits__PermitsPerSecond=0 ;;
-    caller-stripping | input-guard | write-requests | problems | handler-tags) echo "MODULAR_BENCH_OFF=$1" ;;
+    caller-stripping | input-guard | write-requests | problems | handler-tags | token-cache) echo "MODULAR_BENCH_OFF=$1" ;;
     metrics) echo Modular__Metrics__Enabled=false ;;
     json-logs) echo Modular__Logging__Format=simple ;;
     tracing) echo Modular__Telemetry__Enabled=true ;;  # the one component off in all-on: this row is its cost when ON
-    connection-reset) echo "CS_EXTRA=;No Reset On Close=true" ;;  # the reset Npgsql sends on every checkout, off
+    connection-reset) echo "CS_EXTRA=;No%20Reset%20On%20Close=true" ;;  # the reset Npgsql sends on every checkout, off
     keepalive) echo "CS_EXTRA=;Keepalive=1" ;;                    # ADR 0015's keepalive, ON (what main had until ADR 0023)
     bare) echo "MODULAR_BENCH_OFF=auth,caller-stripping,input-guard,write-requests,problems,handler-tags Modular__RateLimits__PermitsPerSecond=0 Modular__Metrics__Enabled=false Modular__Logging__Format=simple" ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
@@ -44,10 +45,12 @@ env_of() {
 
 start_app() { # start_app <variant>
   local -a env=(); local extra=""
-  for kv in $(env_of "$1"); do [[ $kv == CS_EXTRA=* ]] && extra=${kv#CS_EXTRA=} || env+=("$kv"); done
-  env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=0 Modular__CodeGeneration=Static ConnectionStrings__Postgres="$cs$extra" \
-    Modular__Metrics__Enabled=true Modular__Logging__Format=json Modular__RateLimits__PermitsPerSecond=1000000 \
-    Modular__RateLimits__Burst=1000000 "${env[@]}" dotnet "$app/Modular.Host.dll" --urls "http://127.0.0.1:$port" >>"$OUT/host-$1.log" 2>&1 &
+  while read -r kv; do [[ $kv == CS_EXTRA=* ]] && extra=${kv#CS_EXTRA=} || env+=("$kv"); done < <(env_of "$1" | tr ' ' '\n' | sed 's/%20/ /g')
+  # from the app's folder, as the image runs it (WORKDIR /app): its appsettings.json (log levels) applies
+  (cd "$app" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=0 Modular__CodeGeneration=Static \
+    ConnectionStrings__Postgres="$cs$extra" Modular__Metrics__Enabled=true Modular__Logging__Format=json \
+    Modular__RateLimits__PermitsPerSecond=1000000 Modular__RateLimits__Burst=1000000 "${env[@]}" \
+    dotnet Modular.Host.dll --urls "http://127.0.0.1:$port") >>"$OUT/host-$1.log" 2>&1 &
   pid=$!
   for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && return 0; sleep 0.1; done
   echo "$1 did not start: $OUT/host-$1.log" >&2; exit 1

@@ -20,6 +20,7 @@ internal static class BenchSwitches
 #endif
 
     public const string Authentication = "auth";
+    public const string TokenCache = "token-cache";
     public const string CallerStripping = "caller-stripping";
     public const string InputGuard = "input-guard";
     public const string WriteRequests = "write-requests";

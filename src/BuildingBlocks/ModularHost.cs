@@ -92,7 +92,8 @@ public static class ModularHost
         services.AddWolverineHttp();
         builder.AddModularGrpc(options.GrpcUrl);
         services.AddModularOpenApi(Title);
-        services.AddModularAuthentication(options.Authentication, builder.Environment, available);
+        services.AddModularAuthentication(options.Authentication, builder.Environment, available,
+            cacheValidatedTokens: !BenchSwitches.Off(BenchSwitches.TokenCache));
         if (BenchSwitches.Off(BenchSwitches.Authentication))
             services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(routes => routes.SuppressCheckForUnhandledSecurityMetadata = true);
         services.AddModularTelemetry(deployment, modules.All, options.Telemetry, options.Metrics, configuration);

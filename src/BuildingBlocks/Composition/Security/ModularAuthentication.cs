@@ -17,8 +17,9 @@ public static class ModularAuthentication
 {
     public const string Section = "Modular:Authentication";
 
+    /// <param name="cacheValidatedTokens">Validate each distinct token once (<see cref="ValidatedTokens"/>); false only in bench/budget.sh's A/B.</param>
     public static void AddModularAuthentication(this IServiceCollection services, AuthenticationOptions settings,
-        IHostEnvironment environment, IEnumerable<ModuleDefinition> modules)
+        IHostEnvironment environment, IEnumerable<ModuleDefinition> modules, bool cacheValidatedTokens = true)
     {
         var authority = settings.Authority;
         var audience = settings.Audience is { Length: > 0 } a ? a : EmbeddedIssuer.DefaultAudience;
@@ -35,6 +36,12 @@ public static class ModularAuthentication
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false; // "sub", "role", "scope" as the token says them
+            if (cacheValidatedTokens)
+            {
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new ValidatedTokens(TimeProvider.System)); // the same validation, once per distinct token
+            }
+
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
