@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Alba;
 using Modular.BuildingBlocks.Composition.Modules;
+using Modular.Modules.Catalog;
+using Modular.Modules.Catalog.Contracts;
 using Npgsql;
 
 namespace Modular.Tests.Integration.Platform;
@@ -33,6 +36,23 @@ public sealed class ModuleRoleTests(ModularApp app)
                 Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
             }
         }
+    }
+
+    [Fact]
+    public async Task a_modules_connections_are_left_without_session_state_so_their_pool_skips_the_reset()
+    {
+        // A write whose event another module handles: both modules' stores, and Wolverine's outbox, take connections.
+        await app.TrackAsync(() => app.Host.Scenario(x =>
+        {
+            x.Post.Json(new AddProduct($"ROLE-{Guid.NewGuid():N}"[..16], "Role probe", new Money(3m, "EUR"))).ToUrl("/api/catalog/products");
+            x.StatusCodeShouldBe(201);
+        }));
+
+        // Module pools skip Npgsql's reset (ConnectionPools, ADR 0024): safe only while nothing on them takes a session-level
+        // advisory lock (Wolverine's agents take theirs on the main store's pool, logged in as the shared user).
+        var held = await app.Database.ScalarAsync<long>(
+            "select count(*) from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and a.usename like 'modular\\_%' and a.datname = current_database()");
+        Assert.Equal(0, held);
     }
 
     private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)

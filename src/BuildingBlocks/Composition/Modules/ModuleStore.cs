@@ -14,7 +14,7 @@ internal static class ModuleStore
         var store = services.AddMartenStore<TStore>(provider =>
             {
                 var options = new StoreOptions();
-                options.Connection(provider.GetRequiredService<ConnectionPools>().Create(connectionString));
+                options.Connection(provider.GetRequiredService<ConnectionPools>().Create(connectionString, sessionStateFree: true));
                 options.DatabaseSchemaName = module.Schema;
                 options.Events.DatabaseSchemaName = module.Schema;
                 options.AutoCreateSchemaObjects = SchemaChanges.AutoCreate(applyChangesOnStartup);

@@ -24,11 +24,14 @@ public static class ConnectionDefaults
 
     public static string Apply(string connectionString)
     {
-        // The generic builder keeps only the keys the string names (lower-cased, as written); Npgsql's knows them all.
-        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-            .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!named.Contains("maxautoprepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
+        if (!Names(connectionString, "maxautoprepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
         return builder.ConnectionString;
     }
+
+    /// <summary>Whether the connection string itself names <paramref name="key"/> (spaces and letter case aside).</summary>
+    public static bool Names(string connectionString, string key) =>
+        // The generic builder keeps only the keys the string names (lower-cased, as written); Npgsql's knows them all.
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(named => named.Replace(" ", "", StringComparison.Ordinal).Equals(key, StringComparison.OrdinalIgnoreCase));
 }
