@@ -6,8 +6,8 @@ namespace Modular.BuildingBlocks.Composition.Security;
 
 /// <summary>
 /// Validates each distinct bearer token once, not on every request: a client sends the same token for minutes, and
-/// parsing it, checking its signature and building its claims cost more per read than the rest of the framework together
-/// (docs/benchmarks.md, "Per-request budget"). A token found here is accepted only while it is unexpired and its signing
+/// parsing it, checking its signature and building its claims was the largest cost of a read after the database call
+/// (docs/benchmarks.md, "Per-request budget"; ADR 0025). A token found here is accepted only while it is unexpired and its signing
 /// key is still one the issuer publishes (a key rotated out is refused at once, as without the cache: ADR 0013); each
 /// request gets its own copy of the claims. Only valid tokens are kept, at most <see cref="Capacity"/> of them.
 /// </summary>
