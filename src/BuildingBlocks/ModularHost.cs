@@ -59,7 +59,9 @@ public static class ModularHost
             opts.Policies.Add(guard);
             if (!BenchSwitches.Off(BenchSwitches.HandlerTags)) opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
             TransportSwitch.Configure(opts, topology, edges, options, configuration);
-        });
+            // The one extension automatic discovery would find (Roslyn for handler code not generated ahead).
+            opts.UseRuntimeCompilation();
+        }, ExtensionDiscovery.ManualOnly); // automatic discovery loads every deployed assembly (YARP, RabbitMQ, ...) to look for extensions
         if (usesRabbitMq) BrokerGate.Install(builder.Services, TransportSwitch.RabbitMqUri(configuration));
         return builder;
     }

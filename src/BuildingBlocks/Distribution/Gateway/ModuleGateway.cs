@@ -19,8 +19,15 @@ public static class ModuleGateway
 {
     public static void AddModuleGateway(this IServiceCollection services, TopologyMap topology, GatewayOptions settings)
     {
-        if (!topology.IsGateway) return;
+        if (topology.IsGateway) AddGateway(services, topology, settings);
+    }
 
+    /// <summary>
+    /// Kept out of the public methods' bodies: the runtime loads YARP and service discovery when it compiles a method
+    /// that names their types, and a deployment that is not a gateway should never load them.
+    /// </summary>
+    private static void AddGateway(IServiceCollection services, TopologyMap topology, GatewayOptions settings)
+    {
         services.AddServiceDiscovery();
         services.AddSingleton<IForwarderHttpClientFactory>(new BoundedConnectClientFactory(settings.ConnectTimeout));
         services.AddReverseProxy()
@@ -44,8 +51,11 @@ public static class ModuleGateway
 
     public static void MapModuleGateway(this WebApplication app, TopologyMap topology)
     {
-        if (!topology.IsGateway) return;
+        if (topology.IsGateway) MapGateway(app);
+    }
 
+    private static void MapGateway(WebApplication app)
+    {
         app.MapReverseProxy(pipeline =>
         {
             pipeline.Use(ForwardOrExplainAsync);

@@ -62,52 +62,62 @@ public static class TransportSwitch
         switch (map.Transport)
         {
             case TransportKind.RabbitMQ:
-                opts.UseRabbitMq(RabbitMqUri(configuration)).AutoProvision()
-                    // The outbox deletes a message only once the broker confirms it has it (persisted): without
-                    // confirms a broker crash loses what was "sent" in its last moments.
-                    .ConfigureChannelCreation(channel =>
-                    {
-                        channel.PublisherConfirmationsEnabled = true;
-                        channel.PublisherConfirmationTrackingEnabled = true;
-                    })
-                    // Dead letters go to this deployment's database (listed and replayed by /api/admin/dead-letters,
-                    // kept across broker restarts), not to a broker queue of non-persistent messages.
-                    .DisableDeadLetterQueueing();
-                foreach (var (type, targets) in outgoing)
-                    foreach (var target in targets)
-                        opts.Publish(p => p.Message(type).ToRabbitQueue(QueueName(target)));
-                foreach (var module in incoming)
-                {
-                    // One message per inbox write: Wolverine otherwise collects deliveries for 5 ms to batch them.
-                    var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(options.Parallelism)
-                        .MaximumMessagesToReceive(options.Topology.ReceiveBatchSize);
-                    foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
-                    // Durable (default): received messages go to the inbox first. Inline skips that write but
-                    // handles messages in arrival order on the consumer: one message retrying with backoff
-                    // holds back the ones behind it (see ADR 0006).
-                    if (Is(options.Topology.Listener, "Inline")) listener.ProcessInline();
-                }
-
+                UseRabbitMq(opts, outgoing, incoming, options, configuration);
                 break;
-
             case TransportKind.PostgreSQL:
-                var polling = TimeSpan.FromMilliseconds(options.Topology.PollingMilliseconds);
-                foreach (var (type, targets) in outgoing)
-                    foreach (var target in targets)
-                        opts.Publish(p => p.Message(type).ToPostgresqlQueue(QueueName(target).Replace('-', '_')));
-                foreach (var module in incoming)
-                {
-                    var listener = opts.ListenToPostgresqlQueue(QueueName(module.Key).Replace('-', '_')).PollingInterval(polling)
-                        .MaximumParallelMessages(options.Parallelism);
-                    foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
-                }
-
+                UsePostgresqlQueues(opts, outgoing, incoming, options);
                 break;
-
             case TransportKind.Local:
             default:
                 throw new ModularConfigurationException(
                     $"{crossing.Count} message edges cross deployments but the transport is {map.Transport}.");
+        }
+    }
+
+    // One method per transport: the runtime loads a transport's assemblies (RabbitMQ's client, say) when it compiles a
+    // method that names their types, so a deployment loads only the transport it uses.
+    private static void UseRabbitMq(WolverineOptions opts, List<(Type Type, List<ModuleDefinition> Targets)> outgoing,
+        List<IGrouping<ModuleDefinition, MessageEdge>> incoming, ModularOptions options, IConfiguration configuration)
+    {
+        opts.UseRabbitMq(RabbitMqUri(configuration)).AutoProvision()
+            // The outbox deletes a message only once the broker confirms it has it (persisted): without
+            // confirms a broker crash loses what was "sent" in its last moments.
+            .ConfigureChannelCreation(channel =>
+            {
+                channel.PublisherConfirmationsEnabled = true;
+                channel.PublisherConfirmationTrackingEnabled = true;
+            })
+            // Dead letters go to this deployment's database (listed and replayed by /api/admin/dead-letters,
+            // kept across broker restarts), not to a broker queue of non-persistent messages.
+            .DisableDeadLetterQueueing();
+        foreach (var (type, targets) in outgoing)
+            foreach (var target in targets)
+                opts.Publish(p => p.Message(type).ToRabbitQueue(QueueName(target)));
+        foreach (var module in incoming)
+        {
+            // One message per inbox write: Wolverine otherwise collects deliveries for 5 ms to batch them.
+            var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(options.Parallelism)
+                .MaximumMessagesToReceive(options.Topology.ReceiveBatchSize);
+            foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
+            // Durable (default): received messages go to the inbox first. Inline skips that write but
+            // handles messages in arrival order on the consumer: one message retrying with backoff
+            // holds back the ones behind it (see ADR 0006).
+            if (Is(options.Topology.Listener, "Inline")) listener.ProcessInline();
+        }
+    }
+
+    private static void UsePostgresqlQueues(WolverineOptions opts, List<(Type Type, List<ModuleDefinition> Targets)> outgoing,
+        List<IGrouping<ModuleDefinition, MessageEdge>> incoming, ModularOptions options)
+    {
+        var polling = TimeSpan.FromMilliseconds(options.Topology.PollingMilliseconds);
+        foreach (var (type, targets) in outgoing)
+            foreach (var target in targets)
+                opts.Publish(p => p.Message(type).ToPostgresqlQueue(QueueName(target).Replace('-', '_')));
+        foreach (var module in incoming)
+        {
+            var listener = opts.ListenToPostgresqlQueue(QueueName(module.Key).Replace('-', '_')).PollingInterval(polling)
+                .MaximumParallelMessages(options.Parallelism);
+            foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
         }
     }
 
