@@ -8,6 +8,8 @@
 #                                               off); `start` then recovers it on the same port
 #   eng/postgres.sh remove <data-dir>           stop and delete the data
 #
+# MODULAR_POSTGRES_OPTIONS adds server settings to `start` (e.g. "-c shared_preload_libraries=pg_stat_statements").
+#
 # As root the server runs as the `postgres` user (PostgreSQL refuses root). Missing binaries are
 # installed from the distribution (apt) when running as root, unless MODULAR_NO_INSTALL=1.
 set -euo pipefail
@@ -93,6 +95,7 @@ start() {
   # MODULAR_POSTGRES_LISTEN adds addresses to loopback (the fault tests' network namespaces reach it there).
   local options="-c listen_addresses=127.0.0.1${MODULAR_POSTGRES_LISTEN:+,$MODULAR_POSTGRES_LISTEN} -p $port -k $dir/socket -c max_connections=300"
   [[ $fast == --fast ]] && options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ -n ${MODULAR_POSTGRES_OPTIONS:-} ]] && options+=" $MODULAR_POSTGRES_OPTIONS"
   as_owner "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 30 start >/dev/null \
     || { tail -20 "$dir/server.log" >&2; exit 1; }
   log "running on 127.0.0.1:$port (data in $dir/data, log in $dir/server.log)"

@@ -10,6 +10,8 @@ using System.Text.Json.Serialization;
 // flight and waits until each is Confirmed (payment included); (3) places up to 200 orders one at a time.
 // Prints accepted/s, POST→Confirmed latency, and the latency of the two cross-module event hops of each
 // order (Ordering → Payments: PaymentRequestedEvent; Payments → Ordering: PaymentCapturedEvent).
+// BENCH_HOOK, when set, is a shell command run with "start" before the loaded orders are placed and with "end" once
+// the last is confirmed and the status polls counted (bench/orders.sh uses it to count statements per order).
 // Or: Modular.Bench gateway <catalog-url> <gateway-url> [calls=2000] [concurrency=16] — see GatewayLatency.
 // Or: Modular.Bench grpc <http-url> <grpc-url> [orders=1000] [concurrency=32] — see GrpcVersusRest.
 if (args is ["grpc", var restUrl, var grpcUrl, ..])
@@ -47,7 +49,8 @@ var productIds = await AddProductsAsync("B", count, concurrency, report: "baseli
 await WaitUntilOrderableAsync(productIds[^1]);
 
 // Under load: `count` orders with `concurrency` in flight.
-await PlaceOrdersAsync("L", productIds, count, concurrency, report: $"orders, {concurrency} in flight");
+await HookAsync("start");
+await PlaceOrdersAsync("L", productIds, count, concurrency, report: $"orders, {concurrency} in flight", hook: true);
 
 // Unloaded: one order at a time, so latency is the flow's own, not queueing behind other orders.
 await PlaceOrdersAsync("S", productIds, Math.Min(count, 200), 1, report: "orders, 1 in flight");
@@ -66,7 +69,7 @@ async Task<Guid[]> AddProductsAsync(string tag, int n, int parallel, string? rep
     return ids;
 }
 
-async Task PlaceOrdersAsync(string tag, Guid[] products, int n, int parallel, string? report = null)
+async Task PlaceOrdersAsync(string tag, Guid[] products, int n, int parallel, string? report = null, bool hook = false)
 {
     var placedAt = new DateTimeOffset[n];
     var orderIds = new Guid[n];
@@ -86,9 +89,11 @@ async Task PlaceOrdersAsync(string tag, Guid[] products, int n, int parallel, st
     // Each order's confirmation time (server clock, same machine), one polling pass per 200 ms.
     var confirmedAt = new DateTimeOffset?[n];
     var deadline = DateTime.UtcNow.AddMinutes(5);
+    var polls = 0;
     while (confirmedAt.Any(c => c is null) && DateTime.UtcNow < deadline)
     {
         var pending = Enumerable.Range(0, n).Where(i => confirmedAt[i] is null).ToList();
+        polls += pending.Count;
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var order = await http.GetFromJsonAsync<OrderView>(new Uri(orderingUrl, $"/api/ordering/orders/{orderIds[i]}"), json, ct);
@@ -96,6 +101,12 @@ async Task PlaceOrdersAsync(string tag, Guid[] products, int n, int parallel, st
             else if (order.Status == "Cancelled") throw new InvalidOperationException($"Order {orderIds[i]} was cancelled.");
         });
         if (confirmedAt.Any(c => c is null)) await Task.Delay(200);
+    }
+
+    if (hook)
+    {
+        Console.WriteLine($"  status polls (GET order) while waiting: {polls}");
+        await HookAsync("end");
     }
 
     if (report is null) return;
@@ -157,6 +168,13 @@ async Task WaitUntilOrderableAsync(Guid product)
     }
 
     throw new TimeoutException("Ordering never learned the benchmark's products.");
+}
+
+static async Task HookAsync(string phase)
+{
+    if (Environment.GetEnvironmentVariable("BENCH_HOOK") is not { Length: > 0 } hook) return;
+    using var process = Process.Start("bash", ["-c", hook, "bench-hook", phase]);
+    await process.WaitForExitAsync();
 }
 
 static double Percentile(double[] sorted, int p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
