@@ -21,6 +21,10 @@ catch (ModularConfigurationException e)
 {
     return Refuse(e);
 }
+catch (Exception e) when (e is not HostAbortedException) // (a test host stops the entry point with that one)
+{
+    return CouldNotStart(e, logged: false);
+}
 
 var app = builder.Build();
 try
@@ -31,8 +35,27 @@ catch (ModularConfigurationException e)
 {
     return Refuse(e);
 }
+catch (Exception e) when (e is not HostAbortedException) // (a test host stops the entry point with that one)
+{
+    return CouldNotStart(e, logged: false);
+}
 
-// JasperFx commands: `run` (default), `codegen write`, `resources setup`, `describe`, ...
+// No command (only settings such as --urls): the service itself. Run here rather than by JasperFx's runner, which
+// logs a failed start and exits 0 — a supervisor (compose's restart: on-failure, systemd, Kubernetes) must see it fail.
+if (args.Length == 0 || args[0].StartsWith('-'))
+{
+    try
+    {
+        await app.RunAsync();
+        return 0;
+    }
+    catch (Exception e) when (e is not HostAbortedException)
+    {
+        return CouldNotStart(e, logged: true);
+    }
+}
+
+// JasperFx commands: `run`, `codegen write`, `resources setup`, `describe`, ...
 return await app.RunJasperFxCommands(args);
 
 // A configuration that cannot work stops the process with one line saying why, not a stack trace.
@@ -40,6 +63,15 @@ static int Refuse(ModularConfigurationException e)
 {
     Console.Error.WriteLine($"Modular: {e.Message}");
     return 2;
+}
+
+// Anything else that stops a start: exit code 1 and the reason as the last line on stderr (the stack trace is in the
+// host's log, or printed first when no logger was running yet).
+static int CouldNotStart(Exception e, bool logged)
+{
+    if (!logged) Console.Error.WriteLine(e);
+    Console.Error.WriteLine($"Modular: could not start: {StartFailure.Reason(e)}");
+    return 1;
 }
 
 /// <summary>Entry point type, visible to test hosts (Alba).</summary>

@@ -41,4 +41,18 @@ public sealed class ConfigurationRefusalTests
         Assert.StartsWith("Modular: " + reason, line, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", line, StringComparison.Ordinal);
     }
+
+    /// <summary>A start that fails (here: the database refuses the connection) exits 1 with the reason as the last line
+    /// of stderr, so compose's <c>restart: on-failure</c>, systemd and scripts see it; the stack trace is in the log.</summary>
+    [Fact]
+    public async Task a_host_whose_database_refuses_it_exits_non_zero_with_the_reason()
+    {
+        var result = await Tool.RunAsync("dotnet",
+            [HostProcess.HostAssembly, "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=1;Database=never-used;Password=secret-pw",
+                $"--Modular:Authentication:SigningKey={Topology.SigningKey}"], timeout: TimeSpan.FromSeconds(90));
+
+        Assert.Equal(1, result.ExitCode);
+        var line = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.Equal("Modular: could not start: Failed to connect to 127.0.0.1:1: Connection refused", line.Trim());
+    }
 }

@@ -30,6 +30,8 @@ public sealed class SchemaSetupTests
         {
             refused.Start(settings);
             await refused.WaitForExitAsync(Patience);
+            Assert.Equal(1, refused.ExitCode); // a supervisor sees the failure (not 0, as JasperFx's runner returned)
+            Assert.Contains("Modular: could not start: The Wolverine message storage for database 'default' is missing", refused.Output, StringComparison.Ordinal);
             Assert.Contains("Run 'resources setup'", refused.Output, StringComparison.Ordinal);
             Assert.Equal(0, await database.ScalarAsync<long>(tables));
         }
