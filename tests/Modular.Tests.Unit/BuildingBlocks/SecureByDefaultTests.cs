@@ -31,7 +31,7 @@ public sealed class SecureByDefaultTests
     }
 
     [Fact]
-    public void a_role_grants_what_modules_declared_for_it_and_a_scope_grants_a_permission_by_name()
+    public void a_role_grants_what_modules_declared_for_it_and_a_clients_own_scope_grants_a_permission_by_name()
     {
         var grants = new PermissionGrants([new Permission("catalog:write", "", Roles.Staff), new Permission("catalog:read", "", Roles.Customer)]);
         System.Security.Claims.ClaimsPrincipal User(params (string Type, string Value)[] claims) =>
@@ -40,6 +40,12 @@ public sealed class SecureByDefaultTests
         Assert.True(grants.Allows(User(("role", "staff")), "catalog:write"));
         Assert.False(grants.Allows(User(("role", "customer")), "catalog:write"));
         Assert.True(grants.Allows(User(("scope", "orders:x catalog:write")), "catalog:write"));
+        Assert.True(grants.Allows(User(("sub", "billing"), ("client_id", "billing"), ("scope", "catalog:write")), "catalog:write"));
+        Assert.True(grants.Allows(User(("sub", "billing"), ("azp", "billing"), ("scope", "catalog:write")), "catalog:write"));
+        // A user's token: the scope is what the client asked for, not what the user may do.
+        Assert.False(grants.Allows(User(("sub", "alice"), ("client_id", "shop-app"), ("scope", "catalog:write")), "catalog:write"));
+        Assert.False(grants.Allows(User(("sub", "alice"), ("role", "customer"), ("scope", "catalog:write")), "catalog:write"));
+        Assert.True(grants.Allows(User(("sub", "alice"), ("role", "staff"), ("scope", "openid")), "catalog:write"));
         Assert.False(grants.Allows(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity()), "catalog:read"));
     }
 }

@@ -15,9 +15,19 @@ public sealed class PermissionGrants(IEnumerable<Permission> permissions)
     public bool Allows(ClaimsPrincipal user, string permission)
     {
         if (user.Identity?.IsAuthenticated != true) return false;
-        if (user.FindAll(ScopeClaim).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(permission))
+        if (SpeaksForItself(user) &&
+            user.FindAll(ScopeClaim).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(permission))
             return true;
         var roles = user.FindAll(RoleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         return All.Any(p => p.Name == permission && p.GrantedTo.Any(roles.Contains));
     }
+
+    /// <summary>
+    /// Whether the token is a client's own (client credentials: no subject, or the subject is the client, RFC 9068).
+    /// Only then does its <c>scope</c> grant permissions: in a user's token the scope says what the client asked for,
+    /// and a user-facing client may ask for any registered scope — the user's roles decide.
+    /// </summary>
+    private static bool SpeaksForItself(ClaimsPrincipal user) =>
+        user.FindFirst(SubjectClaim)?.Value is not { Length: > 0 } subject ||
+        subject == (user.FindFirst(Caller.ClientIdClaim)?.Value ?? user.FindFirst("azp")?.Value);
 }
