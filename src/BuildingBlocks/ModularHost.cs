@@ -92,7 +92,8 @@ public static class ModularHost
         services.AddProblemDetails(problem => problem.CustomizeProblemDetails = ProblemShapes.Customize);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddWolverineHttp();
-        builder.AddModularGrpc(options.GrpcUrl);
+        builder.AddRequestLimits(options.MaxRequestBodySize);
+        builder.AddModularGrpc(options.GrpcUrl, options.MaxRequestBodySize);
         services.AddModularOpenApi(Title);
         services.AddModularAuthentication(options.Authentication, builder.Environment, available,
             cacheValidatedTokens: !BenchSwitches.Off(BenchSwitches.TokenCache));
@@ -175,7 +176,7 @@ public static class ModularHost
         app.UseClientRateLimits(); // after authentication: a client is its token's subject
         if (authenticates) app.UseAuthorization();
         if (!BenchSwitches.Off(BenchSwitches.WriteRequests)) app.UseWriteRequestPolicies();
-        if (!BenchSwitches.Off(BenchSwitches.InputGuard)) app.UseInputGuard();
+        if (!BenchSwitches.Off(BenchSwitches.InputGuard)) app.UseInputGuard(options.MaxRequestBodySize);
         app.UseModularOpenApi(Title, topology.IsSingleDeployment ? Title : $"{Title}: {topology.Current.Name} (this deployment)",
             GatewayRoutes.RemoteDocuments(topology, Title));
         app.MapModularHealth();

@@ -1,6 +1,7 @@
 using System.Reflection;
 using JasperFx.CodeGeneration;
 using Microsoft.Extensions.Configuration;
+using Modular.BuildingBlocks.Composition.Http;
 using Modular.BuildingBlocks.Composition.Modules;
 using Modular.BuildingBlocks.Composition.Observability;
 using Modular.BuildingBlocks.Composition.Persistence;
@@ -33,6 +34,10 @@ public sealed class ModularOptions
     public GatewayOptions Gateway { get; } = new();
 
     public RateLimitOptions RateLimits { get; } = new();
+
+    /// <summary>The largest request body (bytes) an operation accepts unless it declares more with
+    /// <c>[RequestSizeLimit]</c>; also the largest gRPC message.</summary>
+    public long MaxRequestBodySize { get; set; } = RequestLimits.DefaultMaxBodySize;
 
     /// <summary>The gRPC listener (HTTP/2 without TLS); unset: none.</summary>
     public string? GrpcUrl { get; set; }

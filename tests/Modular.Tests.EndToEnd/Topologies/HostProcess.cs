@@ -39,6 +39,7 @@ public sealed class HostProcess : IAsyncDisposable
     public bool HasExited => _process is { HasExited: true };
     public string Output { get { lock (_output) return _output.ToString(); } }
     public int ExitCode => _process!.ExitCode;
+    public int ProcessId => _process!.Id;
 
     /// <summary>The host this checkout builds (its tools, e.g. <c>token</c>, whatever <see cref="HostAssembly"/> runs).</summary>
     public static string BuiltHostAssembly { get; } =

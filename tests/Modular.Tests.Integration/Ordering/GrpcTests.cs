@@ -81,6 +81,18 @@ public sealed class GrpcTests(ModularApp app) : OrderingTest(app), IDisposable
     }
 
     [Fact]
+    public async Task a_message_over_the_body_limit_is_resource_exhausted_before_it_is_handled()
+    {
+        var lines = Enumerable.Range(0, 30_000).Select(_ => (Guid.NewGuid().ToString(), 1)).ToArray(); // > 1 MiB encoded
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => OrdersClient.PlaceOrderAsync(Request("alice", lines), As()).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.DoesNotContain("Exception", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await CountOrderEventsAsync());
+    }
+
+    [Fact]
     public async Task the_permissions_are_the_rest_endpoints_own()
     {
         var product = await AddProductAsync("GRPC-3", 10m);

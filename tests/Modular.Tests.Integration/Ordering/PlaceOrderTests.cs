@@ -69,6 +69,17 @@ public sealed class PlaceOrderTests(ModularApp app) : OrderingTest(app)
     }
 
     [Fact]
+    public async Task past_the_line_limit_the_answer_is_one_error_however_many_bad_lines()
+    {
+        var lines = Enumerable.Range(0, 5_000).Select(_ => (Guid.Empty, 0)).ToArray(); // each line wrong twice over
+
+        var problem = await ProblemAsync(x => x.Post.Json(AnOrder("alice", lines)).ToUrl(Orders), 400);
+
+        Assert.Equal(["lines"], problem.Errors!.Keys);
+        Assert.Equal([$"An order has at most {PlaceOrderEndpoint.MaxLines} lines."], problem.Errors["lines"]);
+    }
+
+    [Fact]
     public async Task refuses_a_missing_customer_or_idempotency_key_with_400()
     {
         var problem = await ProblemAsync(x => x.Post.RawJson("""{"lines":[{"productId":"3f2b1c4e-0000-0000-0000-000000000001","quantity":1}]}""")

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Alba;
+using Modular.BuildingBlocks.Composition.Http;
 
 namespace Modular.Tests.Integration.Platform;
 
@@ -104,6 +105,25 @@ public sealed class HostileInputTests(ModularApp app)
 
         Assert.Equal(["page"], problem.Errors!.Keys);
         Assert.DoesNotContain(value[..50], text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_body_over_the_limit_is_a_413_before_it_is_read_and_writes_nothing()
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
+            new { sku = "BIG-2", name = new string('n', (int)RequestLimits.DefaultMaxBodySize), price = new { amount = 1, currency = "EUR" } }));
+        var before = await CountProductsAsync();
+
+        var (problem, text) = await ProblemAsync(x =>
+        {
+            x.Post.Url(Products);
+            x.ConfigureHttpContext(context => SetBody(context, body, "application/json"));
+        }, 413);
+
+        Assert.Equal("/problems/payload-too-large", problem.Type);
+        Assert.Contains("1,048,576 bytes", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, await CountProductsAsync());
+        AssertNoInternals(text);
     }
 
     [Fact]

@@ -22,10 +22,12 @@ public static class ModularGrpc
 {
     public const string UrlKey = "Modular:GrpcUrl";
 
-    public static void AddModularGrpc(this WebApplicationBuilder builder, string? grpcUrl)
+    public static void AddModularGrpc(this WebApplicationBuilder builder, string? grpcUrl, long maxMessageSize)
     {
         builder.Services.AddGrpc(grpc =>
         {
+            // gRPC lifts Kestrel's body limit for its streams and checks each message against this one instead.
+            grpc.MaxReceiveMessageSize = (int)Math.Min(maxMessageSize, int.MaxValue);
             grpc.Interceptors.Add<GrpcErrors>();
             grpc.IgnoreUnknownServices = true; // the gateway's routes (or a 404) answer them
             grpc.EnableDetailedErrors = false; // never: exception text stays in the log

@@ -20,15 +20,17 @@ namespace Modular.BuildingBlocks.Composition.Http;
 /// <item>an id that is the empty GUID is a 404: no resource has it;</item>
 /// <item>an endpoint that reads a JSON body and is sent none, or <c>null</c>, is a 400;</item>
 /// <item>a body that is not <c>application/json</c> (any letter case, UTF-8 only) is a 415;</item>
-/// <item>an API request whose <c>Accept</c> allows no JSON is a 406.</item>
+/// <item>an API request whose <c>Accept</c> allows no JSON is a 406;</item>
+/// <item>a body longer than the operation accepts is a 413 before a byte of it is read (<see cref="RequestLimits"/>).</item>
 /// </list>
 /// </summary>
 internal static class InputGuard
 {
-    public static IApplicationBuilder UseInputGuard(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseInputGuard(this IApplicationBuilder app, long maxBodySize) =>
         app.Use(next => async context =>
         {
-            if (RefuseUnacceptable(context) is { } problem || (problem = Refuse(context)) is not null
+            if (RequestLimits.RefuseTooLarge(context, maxBodySize) is { } problem || (problem = RefuseUnacceptable(context)) is not null
+                || (problem = Refuse(context)) is not null
                 || (problem = RefuseMediaType(context)) is not null || (problem = await RefuseMissingBodyAsync(context)) is not null)
             {
                 context.Response.StatusCode = problem.Status!.Value;

@@ -59,6 +59,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             Title = "Unsupported media type.",
             Detail = "Send the request body as application/json.",
         },
+        // A body without a declared length that grew past the limit while being read (Kestrel stops it there);
+        // ProblemShapes says the limit.
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails { Status = StatusCodes.Status413PayloadTooLarge },
         // The framework's messages name parameter types: the client gets what it can act on, the log the rest.
         BadHttpRequestException bad => new ProblemDetails
         {

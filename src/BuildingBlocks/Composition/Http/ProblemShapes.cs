@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -57,6 +58,13 @@ internal static partial class ProblemShapes
                 problem.Extensions.Remove("exceptionType");
                 problem.Extensions.Remove("targetType");
                 break;
+        }
+
+        // A body Kestrel stopped at the limit, whoever caught it (Wolverine's body reader, the exception handler): the limit.
+        if (problem.Status == StatusCodes.Status413PayloadTooLarge && problem.Title != RequestLimits.TooLargeTitle)
+        {
+            var tooLarge = RequestLimits.TooLarge(context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize);
+            (problem.Title, problem.Detail, problem.Instance) = (tooLarge.Title, tooLarge.Detail, null);
         }
 
         // Every answer names its kind from the catalogue; a framework's default title ("Not Found") gets ours.

@@ -40,7 +40,7 @@ public static class ProblemTypes
         "Conflict with the current state.", "The request is well-formed but collides with existing data (a SKU already in use, an order no longer cancellable). Read the resource again before deciding.");
 
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", StatusCodes.Status413PayloadTooLarge,
-        "Request body too large.", "The body is larger than the server accepts.");
+        "Request body too large.", "The body is larger than the operation accepts (1 MiB unless it says otherwise); `detail` gives the limit. Nothing was written.");
 
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", StatusCodes.Status415UnsupportedMediaType,
         "Unsupported media type.", "Send a body as `application/json` (UTF-8; `charset=utf-8` may be given, no other).");

@@ -64,7 +64,8 @@ public static class PlaceOrderEndpoint
 
         var lines = command.Lines ?? [];
         if (lines.Count == 0) errors.Add("lines", "An order has at least one line.");
-        if (lines.Count > MaxLines) errors.Add("lines", $"An order has at most {MaxLines} lines.");
+        // Past the limit the lines are not read one by one: one error, whatever the count.
+        if (lines.Count > MaxLines) return errors.Add("lines", $"An order has at most {MaxLines} lines.").ToProblem();
         for (var i = 0; i < lines.Count; i++)
         {
             errors.When(lines[i] is null || lines[i].ProductId == Guid.Empty, $"lines[{i}].productId", "A product id is required.")
