@@ -86,6 +86,10 @@ public static class ModularHost
             // A member the record's constructor needs (one without a default value) must be sent: what the document
             // marks required is what the server requires, from one source, the C# signature.
             json.SerializerOptions.RespectRequiredConstructorParameters = true;
+            // One reading of a body: a member sent twice ("sku" twice, the last one winning) or a number sent as text
+            // ("19.99") is refused, naming it, rather than guessed at (the web defaults accept both).
+            json.SerializerOptions.AllowDuplicateProperties = false;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>(); // before AddProblemDetails: ours is asked first

@@ -222,6 +222,25 @@ public sealed class HostileInputTests(ModularApp app)
     }
 
     [Theory]
+    [InlineData("""{"sku":"DUP-1","sku":"DUP-2","name":"n","price":{"amount":1,"currency":"EUR"}}""", "sku")]
+    [InlineData("""{"sku":"DUP-1","name":"n","price":{"amount":1,"currency":"EUR","currency":"USD"}}""", "currency")]
+    [InlineData("""{"sku":"STR-1","name":"n","price":{"amount":"19.99","currency":"EUR"}}""", "price.amount")]
+    public async Task a_repeated_member_or_a_number_sent_as_text_is_a_400_naming_it_and_writes_nothing(string json, string member)
+    {
+        var before = await CountProductsAsync();
+
+        var (problem, text) = await ProblemAsync(x =>
+        {
+            x.Post.Url(Products);
+            x.ConfigureHttpContext(context => SetBody(context, System.Text.Encoding.UTF8.GetBytes(json), "application/json"));
+        }, 400);
+
+        Assert.Equal([member], problem.Errors!.Keys);
+        Assert.Equal(before, await CountProductsAsync());
+        AssertNoInternals(text);
+    }
+
+    [Theory]
     [InlineData("GET", "/api/nowhere", 404, "/problems/not-found")]
     [InlineData("DELETE", Products, 405, "/problems/method-not-allowed")]
     [InlineData("GET", "/api/catalog/products/not-a-guid", 404, "/problems/not-found")]

@@ -36,6 +36,13 @@ internal static partial class ProblemShapes
                     break;
                 }
 
+                // The serializer names a repeated member but not where it is: the member's own name it is.
+                if (RepeatedMember().Match(problem.Detail ?? "") is { Success: true } repeated)
+                {
+                    Reshape(problem, repeated.Groups[1].Value, "Sent more than once: send each member once.", null);
+                    break;
+                }
+
                 if (UnknownMember().Match(problem.Detail ?? "") is { Success: true } unknown)
                 {
                     var member = unknown.Groups[1].Value;
@@ -106,6 +113,9 @@ internal static partial class ProblemShapes
     /// <summary>System.Text.Json's message for a member the type does not have (UnmappedMemberHandling.Disallow).</summary>
     [GeneratedRegex(@"^The JSON property '([A-Za-z0-9_$\-]{1,64})' could not be mapped")]
     private static partial Regex UnknownMember();
+
+    [GeneratedRegex(@"^Duplicate property '([A-Za-z0-9_$\-]{1,64})' encountered")]
+    private static partial Regex RepeatedMember();
 
     [GeneratedRegex(@"Path: (\$[^\s|]*)")]
     private static partial Regex JsonPath();
