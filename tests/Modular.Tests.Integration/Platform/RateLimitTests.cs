@@ -1,4 +1,8 @@
 using Alba;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Modular.Modules.Catalog.GrpcApi;
 using Modular.BuildingBlocks.Composition.Security;
 
 namespace Modular.Tests.Integration.Platform;
@@ -49,6 +53,29 @@ public sealed class RateLimitTests(HostWithRateLimits app)
         await SendAsync(app.Tokens.Issue("bob", [Roles.Customer], TimeSpan.FromMinutes(5)), "/api/catalog/products", 200);
         await SendAsync(alice, "/api/ordering/orders?customerId=alice", 200);
         await SendAsync(alice, "/health/ready", 200);
+    }
+
+    [Fact]
+    public async Task a_grpc_client_over_a_modules_limit_gets_resource_exhausted_with_retry_info()
+    {
+        using var channel = GrpcChannel.ForAddress(app.Host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = app.Host.Server.CreateHandler() });
+        var products = new Products.ProductsClient(channel);
+        var carol = new Metadata { { "authorization", $"Bearer {app.Tokens.Issue("carol", [Roles.Customer], TimeSpan.FromMinutes(5))}" } };
+
+        RpcException? refused = null;
+        for (var i = 0; i < 25 && refused is null; i++)
+        {
+            var call = products.GetProductAsync(new GetProductRequest { Id = Guid.NewGuid().ToString() }, carol).ResponseAsync;
+            var error = await Assert.ThrowsAsync<RpcException>(() => call); // no such product, until the limit says otherwise
+            if (error.StatusCode == StatusCode.NotFound) continue;
+            refused = error;
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        var status = refused.GetRpcStatus()!;
+        Assert.Equal("too-many-requests", status.GetDetail<ErrorInfo>().Reason);
+        Assert.True(status.GetDetail<RetryInfo>().RetryDelay.ToTimeSpan() >= TimeSpan.FromSeconds(1));
     }
 
     private Task<IScenarioResult> SendAsync(string token, string url, int? status) => app.Host.Scenario(x =>

@@ -28,7 +28,8 @@ public static class GrpcProblems
         if (!ReferenceEquals(problem, WolverineContinue.NoProblems)) throw ToException(problem);
     }
 
-    public static RpcException ToException(ProblemDetails problem)
+    /// <param name="retryAfter">When to try again (a rate limit's wait): a <c>RetryInfo</c> detail, as gRPC clients read it.</param>
+    public static RpcException ToException(ProblemDetails problem, TimeSpan? retryAfter = null)
     {
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
         var kind = ProblemTypes.IsOurs(problem.Type) ? problem.Type![ProblemTypes.PathPrefix.Length..] : ProblemTypes.ForStatus(status).Kind;
@@ -45,6 +46,7 @@ public static class GrpcProblems
             Message = problem.Title ?? ProblemTypes.ForStatus(status).Title,
             Details = { Any.Pack(info) },
         };
+        if (retryAfter is { } wait) rpcStatus.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) }));
         if (problem is HttpValidationProblemDetails { Errors.Count: > 0 } fields)
         {
             var violations = new BadRequest();
@@ -54,6 +56,27 @@ public static class GrpcProblems
         }
 
         return rpcStatus.ToRpcException();
+    }
+
+    /// <summary>Whether a request is a gRPC call (its refusals must be gRPC statuses, not HTTP errors).</summary>
+    public static bool IsGrpc(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>
+    /// Refuses a gRPC call before it reaches its service (a middleware's refusal, such as a rate limit) the way a gRPC
+    /// client reads one: a trailers-only response (HTTP 200, <c>grpc-status</c> in the headers) with the details of
+    /// <see cref="ToException"/>. An HTTP error status would reach the client as a bare UNAVAILABLE or UNKNOWN.
+    /// </summary>
+    public static Task RefuseCallAsync(HttpContext context, ProblemDetails problem, TimeSpan? retryAfter = null)
+    {
+        var error = ToException(problem, retryAfter);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = ((int)error.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(error.Status.Detail);
+        foreach (var entry in error.Trailers.Where(t => t.IsBinary)) response.Headers[entry.Key] = Convert.ToBase64String(entry.ValueBytes);
+        return Task.CompletedTask;
     }
 
     /// <summary>The HTTP status of a problem, as the gRPC code a client library understands.</summary>

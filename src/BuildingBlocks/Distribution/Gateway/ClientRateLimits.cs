@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Composition.GrpcApi;
 using Modular.BuildingBlocks.Composition.Security;
 using Modular.BuildingBlocks.Distribution.Topology;
 
@@ -24,7 +25,8 @@ public sealed record RateLimit
 /// Per-client rate limits where clients come in (the gateway, or each deployment when no gateway is named): one token
 /// bucket per module and client — the token's subject, else the remote address — from <c>Modular:RateLimits</c>
 /// (<c>PermitsPerSecond</c>, <c>Burst</c>; a module's own under <c>Modular:RateLimits:Modules:&lt;Module&gt;</c>).
-/// Over the limit: 429 ProblemDetails with <c>Retry-After</c>, before the request reaches a module or is forwarded.
+/// Over the limit: 429 ProblemDetails with <c>Retry-After</c> (a gRPC call: RESOURCE_EXHAUSTED with <c>RetryInfo</c>),
+/// before the request reaches a module or is forwarded; a module's REST routes and gRPC services share its bucket.
 /// Health, documents and the admin API are not limited. Default: 100 per second, bursts of 200 (ADR 0013).
 /// </summary>
 public static class ClientRateLimits
@@ -35,10 +37,12 @@ public static class ClientRateLimits
     {
         if (topology.Gateway is not null && !topology.IsGateway) return; // behind the gateway: it limits
         var fallback = Limit(options.PermitsPerSecond, options.Burst, Default);
+        // A module's REST routes and its gRPC services (/modular.<module>.*) share one bucket per client.
         var limits = topology.Deployments.SelectMany(d => d.Modules)
-            .Select(m => (Prefix: m.RoutePrefix + "/", m.Name,
-                Limit: options.Modules.TryGetValue(m.Name, out var own) ? Limit(own.PermitsPerSecond, own.Burst, fallback) : fallback))
+            .Select(m => (Module: m, Limit: options.Modules.TryGetValue(m.Name, out var own) ? Limit(own.PermitsPerSecond, own.Burst, fallback) : fallback))
             .Where(m => m.Limit.PermitsPerSecond > 0)
+            .SelectMany(m => new[] { m.Module.RoutePrefix + "/", "/" + ModularGrpc.PackageOf(m.Module) }
+                .Select(prefix => (Prefix: prefix, m.Module.Name, m.Limit)))
             .ToList();
         if (limits.Count == 0) return;
 
@@ -87,16 +91,19 @@ public static class ClientRateLimits
         var context = rejected.HttpContext;
         var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status429TooManyRequests,
+            Detail = $"This client sent more requests to the module than it may; send again after {seconds} s.",
+        };
+        // A gRPC call gets RESOURCE_EXHAUSTED with the wait as RetryInfo.
+        if (GrpcProblems.IsGrpc(context.Request)) return new ValueTask(GrpcProblems.RefuseCallAsync(context, problem, TimeSpan.FromSeconds(seconds)));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Detail = $"This client sent more requests to the module than it may; send again after {seconds} s.",
-            },
+            ProblemDetails = problem,
         });
     }
 
