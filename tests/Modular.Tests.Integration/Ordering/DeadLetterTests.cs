@@ -55,6 +55,13 @@ public sealed class DeadLetterTests(ModularApp app) : OrderingTest(app)
     public async Task replaying_an_unknown_dead_letter_is_a_404() =>
         await ProblemAsync(x => x.Post.Url($"{DeadLetters}/{Guid.NewGuid()}/replay"), 404);
 
+    [Theory]
+    [InlineData("?limit=0", "limit")]
+    [InlineData("?limit=-5", "limit")]
+    [InlineData("?limit=501", "limit")]
+    public async Task a_page_size_out_of_bounds_is_a_400_naming_it(string query, string field) =>
+        Assert.Equal([field], (await ProblemAsync(x => x.Get.Url(DeadLetters + query), 400)).Errors!.Keys);
+
     private async Task<IReadOnlyList<DeadLetter>> ListAsync() =>
         (await (await Host.Scenario(x => x.Get.Url(DeadLetters))).ReadAsJsonAsync<List<DeadLetter>>())!;
 }

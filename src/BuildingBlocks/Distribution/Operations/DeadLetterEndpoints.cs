@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,6 +25,8 @@ public sealed record DeadLetter(Guid Id, string MessageType, string? Destination
 public static class DeadLetterEndpoints
 {
     public const string Route = "/api/admin/dead-letters";
+    public const int MaxLimit = 500;
+    public const int MaxMessageTypeLength = 500;
 
     internal static void MapDeadLetters(this IEndpointRouteBuilder app)
     {
@@ -33,8 +36,14 @@ public static class DeadLetterEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Ok<IReadOnlyList<DeadLetter>>> ListAsync(IWolverineRuntime runtime, string? messageType, int? limit,
-        CancellationToken ct) => TypedResults.Ok(await ReadAsync(runtime, messageType, limit, ct));
+    private static async Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> ListAsync(IWolverineRuntime runtime,
+        [StringLength(MaxMessageTypeLength)] string? messageType, [Range(1, MaxLimit)] int? limit, CancellationToken ct)
+    {
+        var errors = new FieldErrors()
+            .When(limit is < 1 or > MaxLimit, "limit", $"A page of dead letters holds 1 to {MaxLimit}.")
+            .When(messageType?.Length > MaxMessageTypeLength, "messageType", $"A message type has at most {MaxMessageTypeLength} characters.");
+        return errors.IsEmpty ? TypedResults.Ok(await ReadAsync(runtime, messageType, limit, ct)) : TypedResults.Problem(errors.ToProblem());
+    }
 
     /// <summary>This deployment's dead letters, newest page first (at most <paramref name="limit"/>, 100 by default).</summary>
     public static async Task<IReadOnlyList<DeadLetter>> ReadAsync(IWolverineRuntime runtime, string? messageType, int? limit, CancellationToken ct)
@@ -42,7 +51,7 @@ public static class DeadLetterEndpoints
         var query = new DeadLetterEnvelopeQuery
         {
             PageNumber = 1,
-            PageSize = Math.Clamp(limit ?? 100, 1, 500),
+            PageSize = Math.Clamp(limit ?? 100, 1, MaxLimit),
             MessageType = string.IsNullOrWhiteSpace(messageType) ? null! : messageType,
         };
         var results = await runtime.Storage.DeadLetters.QueryAsync(query, ct);
