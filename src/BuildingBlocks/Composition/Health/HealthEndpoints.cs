@@ -2,11 +2,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Modular.BuildingBlocks.Composition.Health;
 
-/// <summary>/health/live: the process answers. /health/ready: every dependency tagged "ready" answers.</summary>
+/// <summary>
+/// /health/live: the process answers. /health/ready: every dependency tagged "ready" answers (200, or 503 when one is
+/// unhealthy), from a report at most a second old (<see cref="ReadinessReports"/>).
+/// </summary>
 internal static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
@@ -15,10 +19,13 @@ internal static class HealthEndpoints
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
             .ExcludeFromDescription().AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        var reports = new ReadinessReports(app.Services.GetRequiredService<HealthCheckService>(), TimeProvider.System);
+        app.MapGet("/health/ready", async context =>
         {
-            Predicate = check => check.Tags.Contains(ReadyTag),
-            ResponseWriter = WriteAsync,
+            var report = await reports.GetAsync().WaitAsync(context.RequestAborted);
+            context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+            context.Response.Headers.CacheControl = "no-store, no-cache";
+            await WriteAsync(context, report);
         }).ExcludeFromDescription().AllowAnonymous();
     }
 
