@@ -48,10 +48,16 @@ public sealed class MakeRunTests
                 Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, (await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => call.ResponseAsync)).StatusCode);
             }
 
-            // Development: the operations page and what it reads need no token; replaying a dead letter still does.
+            // Development too: the operations page is open (it holds no data), what it reads needs an admin token —
+            // make token's.
             Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri($"{url}/ops"))).StatusCode);
-            using (var ops = await http.GetAsync(new Uri($"{url}/api/admin/ops")))
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri($"{url}/api/admin/ops"))).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri($"{url}/api/admin/ops/work"))).StatusCode);
+            var token = (await Tool.RunAsync("bash", ["eng/token.sh"], Tool.RepositoryRoot(), Patience)).EnsureSuccess("make token").Output.Trim();
+            using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{url}/api/admin/ops")))
             {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                using var ops = await http.SendAsync(request);
                 Assert.Equal(System.Net.HttpStatusCode.OK, ops.StatusCode);
                 Assert.Contains("\"status\":\"up\"", await ops.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }

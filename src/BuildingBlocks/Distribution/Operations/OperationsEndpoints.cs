@@ -24,8 +24,8 @@ namespace Modular.BuildingBlocks.Distribution.Operations;
 /// instances and health, per-module backlog and dead letters — on the gateway, every deployment's (it asks each
 /// remote one's <c>GET /api/admin/ops/work</c>, with the caller's token, and answers <c>down</c> at once for a deployment
 /// whose instances the health checks took out). <c>POST /api/admin/ops/deployments/{deployment}/dead-letters/{id}/replay</c>
-/// replays a dead letter wherever it is. Reading is anonymous in Development, admin-only elsewhere; replaying is
-/// admin-only everywhere. The page is static and holds no data.
+/// replays a dead letter wherever it is. Reading and replaying are admin-only in every environment (the page asks for
+/// a token: <c>make token</c> in Development). The page is static and holds no data.
 /// </summary>
 public static class OperationsEndpoints
 {
@@ -49,13 +49,10 @@ public static class OperationsEndpoints
 
     internal static void MapOperations(this WebApplication app, IReadOnlyList<ModuleDefinition> available)
     {
-        var anonymousReads = app.Environment.IsDevelopment();
         app.MapGet(PagePath, () => TypedResults.Text(OperationsPage.Html, "text/html; charset=utf-8"))
             .ExcludeFromDescription().AllowAnonymous(); // the page is static: the data behind it is what is guarded
 
-        var reads = app.MapGroup(Route).WithTags("Admin");
-        if (anonymousReads) reads.AllowAnonymous();
-        else reads.RequireAuthorization(PlatformPermissions.Admin);
+        var reads = app.MapGroup(Route).WithTags("Admin").RequireAuthorization(PlatformPermissions.Admin);
         reads.MapGet("", (HttpContext context, TopologyMap map, IReadOnlyList<MessageEdge> edges, IServiceProvider services, CancellationToken ct) =>
                 ViewAsync(context, map, available, edges, services, ct))
             .WithName("GetOperationsView").WithSummary("See every deployment: module map, instances, backlog, dead letters");
