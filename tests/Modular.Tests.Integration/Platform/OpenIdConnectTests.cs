@@ -24,6 +24,9 @@ public sealed class HostWithOpenIdIssuer : ModularApp
             ["Modular:Authentication:RequireHttpsMetadata"] = "false",
             // An unknown key may send the host to the JWKS every second, not every 30 s: a test's patience.
             ["Modular:Authentication:KeyRefreshMinimum"] = "00:00:01",
+            // Roles where Keycloak writes them; access tokens only as RFC 9068 types them (OpenIddict does).
+            ["Modular:Authentication:RoleClaim"] = "realm_access.roles",
+            ["Modular:Authentication:TokenTypes"] = "at+jwt",
         };
     }
 
@@ -44,6 +47,7 @@ public sealed class OpenIdSuite : ICollectionFixture<HostWithOpenIdIssuer>
 public sealed class OpenIdConnectTests(HostWithOpenIdIssuer app)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly string[] CustomerRole = ["customer"];
 
     [Fact]
     public async Task client_credentials_tokens_are_accepted_for_their_scopes_and_keys_follow_the_issuers_rotation()
@@ -79,6 +83,42 @@ public sealed class OpenIdConnectTests(HostWithOpenIdIssuer app)
         Assert.True(await EventuallyAsync(async () => await GetProductsAsync(http, signedWithNewest) == HttpStatusCode.OK), "newest key never accepted");
         Assert.Equal(HttpStatusCode.Unauthorized, await GetProductsAsync(http, signedWithOld));
         Assert.Equal(HttpStatusCode.OK, await GetProductsAsync(http, signedWithNew));
+    }
+
+    [Fact]
+    public async Task a_users_roles_come_from_the_configured_claim_and_a_users_scope_grants_nothing()
+    {
+        using var http = app.Host.Server.CreateClient();
+        var staff = await app.Issuer.TokenAsync("", subject: "alice", realmRoles: "staff");
+        Assert.True(await EventuallyAsync(async () => await GetProductsAsync(http, staff) == HttpStatusCode.OK), "the issuer's token never accepted");
+
+        Assert.Equal(HttpStatusCode.Created, await AddProductAsync(http, staff));
+        var customer = await app.Issuer.TokenAsync("", subject: "bob", realmRoles: "customer");
+        Assert.Equal(HttpStatusCode.OK, await GetProductsAsync(http, customer));
+        Assert.Equal(HttpStatusCode.Forbidden, await AddProductAsync(http, customer));
+        // A user-facing client may ask for any registered scope: in a user's token it is not a permission.
+        var asked = await app.Issuer.TokenAsync($"{CatalogPermissions.Read} {CatalogPermissions.Write}", subject: "bob", realmRoles: "customer");
+        Assert.Equal(HttpStatusCode.Forbidden, await AddProductAsync(http, asked));
+    }
+
+    [Fact]
+    public async Task a_token_of_another_type_signed_by_the_issuer_is_refused()
+    {
+        using var http = app.Host.Server.CreateClient();
+        string Sign(string type) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = app.Issuer.Url.ToString(),
+            Audience = "modular",
+            TokenType = type,
+            Claims = new Dictionary<string, object> { ["sub"] = "mallory", ["realm_access"] = new Dictionary<string, object> { ["roles"] = CustomerRole } },
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(app.Issuer.SigningKey, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256),
+        });
+
+        // The same claims, key and signature as an access token are accepted (once the host has the issuer's keys)...
+        Assert.True(await EventuallyAsync(async () => await GetProductsAsync(http, Sign("at+jwt")) == HttpStatusCode.OK), "an access token never accepted");
+        // ...typed as an ID token (JWT) they are not: Modular:Authentication:TokenTypes is at+jwt here.
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetProductsAsync(http, Sign("JWT")));
     }
 
     private async Task RestartIssuerAsync(IReadOnlyList<Microsoft.IdentityModel.Tokens.RsaSecurityKey> keys)

@@ -23,11 +23,15 @@ public sealed class OpenIdIssuer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private OpenIdIssuer(WebApplication app, Uri url)
+    private OpenIdIssuer(WebApplication app, Uri url, RsaSecurityKey signingKey)
     {
         _app = app;
         Url = url;
+        SigningKey = signingKey;
     }
+
+    /// <summary>The key it signs with (a test can sign a token of another kind with it).</summary>
+    public RsaSecurityKey SigningKey { get; }
 
     public Uri Url { get; }
 
@@ -58,7 +62,11 @@ public sealed class OpenIdIssuer : IAsyncDisposable
             options.AddEventHandler<OpenIddictServerEvents.HandleTokenRequestContext>(handler => handler.UseInlineHandler(context =>
             {
                 var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-                identity.SetClaim(Claims.Subject, context.ClientId);
+                // A user's token, where the test asks for one (as an authorization-code flow would give the client),
+                // with realm roles where Keycloak puts them; otherwise the client's own.
+                identity.SetClaim(Claims.Subject, (string?)context.Request.GetParameter("test_subject") ?? context.ClientId);
+                if ((string?)context.Request.GetParameter("test_realm_roles") is { } realmRoles)
+                    identity.SetClaim("realm_access", System.Text.Json.JsonSerializer.SerializeToElement(new { roles = realmRoles.Split(',') }));
                 identity.SetClaim(Claims.ClientId, context.ClientId);
                 identity.SetScopes(context.Request.GetScopes());
                 identity.SetResources((string?)context.Request.GetParameter("test_audience") ?? "modular");
@@ -69,13 +77,15 @@ public sealed class OpenIdIssuer : IAsyncDisposable
         });
         var app = builder.Build();
         await app.StartAsync();
-        return new OpenIdIssuer(app, url);
+        return new OpenIdIssuer(app, url, keys[0]);
     }
 
     public static RsaSecurityKey NewKey() => new(RSA.Create(2048)) { KeyId = Guid.NewGuid().ToString("N") };
 
     /// <summary>A client-credentials access token for <paramref name="scopes"/>, for <paramref name="audience"/> (default: modular).</summary>
-    public async Task<string> TokenAsync(string scopes, string? audience = null)
+    /// <param name="subject">A user's subject (the token speaks for that user, not for the client).</param>
+    /// <param name="realmRoles">The user's roles, in a <c>realm_access.roles</c> claim as Keycloak writes them.</param>
+    public async Task<string> TokenAsync(string scopes, string? audience = null, string? subject = null, string? realmRoles = null)
     {
         using var http = new HttpClient();
         var form = new Dictionary<string, string>
@@ -85,7 +95,9 @@ public sealed class OpenIdIssuer : IAsyncDisposable
             ["client_secret"] = ClientSecret,
             ["scope"] = scopes,
         };
-        if (audience is not null) form["test_audience"] = audience; // a parameter of this issuer's own
+        if (audience is not null) form["test_audience"] = audience; // parameters of this issuer's own
+        if (subject is not null) form["test_subject"] = subject;
+        if (realmRoles is not null) form["test_realm_roles"] = realmRoles;
         using var response = await http.PostAsync(new Uri(Url, "connect/token"), new FormUrlEncodedContent(form));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);

@@ -17,6 +17,15 @@ public sealed class AuthenticationOptions
     /// <summary>The least time between fetches a token with an unknown key may cause.</summary>
     public TimeSpan KeyRefreshMinimum { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Where a token's roles are: a claim (<c>role</c>; Entra ID: <c>roles</c>) or a path into a JSON claim
+    /// (Keycloak: <c>realm_access.roles</c>).</summary>
+    public string RoleClaim { get; set; } = PermissionGrants.RoleClaim;
+
+    /// <summary>With an Authority: the token types (JWT header <c>typ</c>) accepted, comma-separated. RFC 9068 access
+    /// tokens say <c>at+jwt</c>; Keycloak's and Entra ID's say <c>JWT</c>, as ID tokens do — where the issuer writes
+    /// <c>at+jwt</c>, accept only that.</summary>
+    public string TokenTypes { get; set; } = "at+jwt,JWT";
+
     /// <summary>The audience every token must name.</summary>
     public string Audience { get; set; } = EmbeddedIssuer.DefaultAudience;
 

@@ -17,6 +17,13 @@ public static class ModularAuthentication
 {
     public const string Section = "Modular:Authentication";
 
+    private static readonly string[] AsymmetricAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
     /// <param name="cacheValidatedTokens">Validate each distinct token once (<see cref="ValidatedTokens"/>); false only in bench/budget.sh's A/B.</param>
     public static void AddModularAuthentication(this IServiceCollection services, AuthenticationOptions settings,
         IHostEnvironment environment, IEnumerable<ModuleDefinition> modules, bool cacheValidatedTokens = true)
@@ -33,8 +40,19 @@ public static class ModularAuthentication
             services.AddSingleton(embedded);
         }
 
+        var roles = new RoleClaims(settings.RoleClaim);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
+            if (roles.Maps)
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        if (context.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity) roles.AddTo(identity);
+                        return Task.CompletedTask;
+                    },
+                };
+
             jwt.MapInboundClaims = false; // "sub", "role", "scope" as the token says them
             if (cacheValidatedTokens)
             {
@@ -63,6 +81,10 @@ public static class ModularAuthentication
             else
             {
                 jwt.Authority = authority;
+                // An issuer's tokens are signed with its published asymmetric keys: no HMAC (key confusion), no "none";
+                // and only the token types configured (an ID token or a refresh token is not an access token).
+                jwt.TokenValidationParameters.ValidAlgorithms = AsymmetricAlgorithms;
+                jwt.TokenValidationParameters.ValidTypes = settings.TokenTypes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 if (settings.MetadataAddress is { Length: > 0 } metadata) jwt.MetadataAddress = metadata;
                 jwt.RequireHttpsMetadata = settings.RequireHttpsMetadata;
                 jwt.RefreshOnIssuerKeyNotFound = true; // a token signed with a key the issuer just rotated in
