@@ -85,6 +85,9 @@ public class ModularApp : IAsyncLifetime
     /// <summary>The host's embedded issuer: tokens for any subject and roles.</summary>
     public EmbeddedIssuer Tokens => EmbeddedIssuer.FromBase64(_signingKey);
 
+    /// <summary>The embedded issuer's key this host is given (a subclass may give more).</summary>
+    protected string SigningKey => _signingKey;
+
     /// <summary>A token with every role, sent by every scenario that sets no Authorization header of its own.</summary>
     public string DeveloperToken => _developerToken ??= Tokens.Issue("developer", Roles.All, TimeSpan.FromHours(1));
     private string? _developerToken;

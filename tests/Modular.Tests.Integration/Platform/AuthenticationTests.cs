@@ -16,7 +16,7 @@ public sealed class AuthenticationTests(ModularApp app)
 
     public static TheoryData<string, string> BadTokens()
     {
-        var other = new EmbeddedIssuer(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var other = EmbeddedIssuer.FromBase64(EmbeddedIssuer.NewKey());
         return new()
         {
             { "malformed", "not.a.token" },

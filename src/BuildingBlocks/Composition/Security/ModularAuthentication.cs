@@ -75,7 +75,7 @@ public static class ModularAuthentication
             if (embedded is not null)
             {
                 jwt.TokenValidationParameters.ValidIssuer = EmbeddedIssuer.Issuer;
-                jwt.TokenValidationParameters.IssuerSigningKey = embedded.Key;
+                jwt.TokenValidationParameters.IssuerSigningKeys = embedded.Keys; // all of them: a rotation is under way
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             }
             else
