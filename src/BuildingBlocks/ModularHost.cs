@@ -182,7 +182,7 @@ public static class ModularHost
         if (!BenchSwitches.Off(BenchSwitches.WriteRequests)) app.UseWriteRequestPolicies();
         if (!BenchSwitches.Off(BenchSwitches.InputGuard)) app.UseInputGuard(options.MaxRequestBodySize);
         app.UseModularOpenApi(Title, topology.IsSingleDeployment ? Title : $"{Title}: {topology.Current.Name} (this deployment)",
-            GatewayRoutes.RemoteDocuments(topology, Title));
+            GatewayRoutes.RemoteDocuments(topology, Title), options.SwaggerUi);
         app.MapModularHealth();
         app.MapProblemTypes();
         app.MapDeadLetters();

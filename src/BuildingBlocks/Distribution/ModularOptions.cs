@@ -39,6 +39,9 @@ public sealed class ModularOptions
     /// <c>[RequestSizeLimit]</c>; also the largest gRPC message.</summary>
     public long MaxRequestBodySize { get; set; } = RequestLimits.DefaultMaxBodySize;
 
+    /// <summary>Whether Swagger UI is served at /swagger (the OpenAPI document is, either way).</summary>
+    public bool SwaggerUi { get; set; } = true;
+
     /// <summary>The gRPC listener (HTTP/2 without TLS); unset: none.</summary>
     public string? GrpcUrl { get; set; }
 

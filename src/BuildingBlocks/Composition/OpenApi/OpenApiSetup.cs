@@ -55,9 +55,16 @@ internal static class OpenApiSetup
 
     /// <param name="label">How the Swagger UI names this deployment's document.</param>
     /// <param name="others">Further documents the Swagger UI lists (a gateway's remote deployments'), by path.</param>
-    public static void UseModularOpenApi(this WebApplication app, string title, string label, IEnumerable<(string Path, string Label)> others)
+    /// <param name="swaggerUi">Whether Swagger UI is served at /swagger (the document is served either way).</param>
+    public static void UseModularOpenApi(this WebApplication app, string title, string label, IEnumerable<(string Path, string Label)> others,
+        bool swaggerUi)
     {
         app.UseSwagger();
+        if (swaggerUi) UseSwaggerUi(app, title, label, others);
+    }
+
+    // A method of its own: a deployment without the UI never loads its assembly.
+    private static void UseSwaggerUi(WebApplication app, string title, string label, IEnumerable<(string Path, string Label)> others) =>
         app.UseSwaggerUI(ui =>
         {
             ui.RoutePrefix = "swagger";
@@ -66,5 +73,4 @@ internal static class OpenApiSetup
             ui.DocumentTitle = title;
             ui.EnablePersistAuthorization(); // one Authorize for every document the gateway lists
         });
-    }
 }
