@@ -108,6 +108,23 @@ public sealed class HostileInputTests(ModularApp app)
     }
 
     [Fact]
+    public async Task an_overlong_simulator_prefix_is_a_400_naming_it_and_the_rules_stay_as_they_were()
+    {
+        var rules = new
+        {
+            declineCustomersStartingWith = new string('d', 101), declineAmountsAbove = 10_000m, flakyCustomersStartingWith = "flaky-",
+            flakyFailures = 2, merchantMisconfigured = false, latencyMilliseconds = 0,
+        };
+
+        var before = await (await app.Host.Scenario(x => x.Get.Url("/api/payments/simulator"))).ReadAsTextAsync();
+
+        var (problem, _) = await ProblemAsync(x => x.Put.Json(rules).ToUrl("/api/payments/simulator"), 400);
+
+        Assert.Equal(["declineCustomersStartingWith"], problem.Errors!.Keys);
+        Assert.Equal(before, await (await app.Host.Scenario(x => x.Get.Url("/api/payments/simulator"))).ReadAsTextAsync());
+    }
+
+    [Fact]
     public async Task a_body_over_the_limit_is_a_413_before_it_is_read_and_writes_nothing()
     {
         var body = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
