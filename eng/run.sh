@@ -2,19 +2,24 @@
 # make run: the whole monolith in one process.
 #   ConnectionStrings__Postgres set  -> use that server
 #   otherwise                        -> a local cluster in .local/postgres (created once, kept between runs)
-#   MODULAR_URL (default http://127.0.0.1:5000) -> where the API listens (refused with one line when taken)
+#   MODULAR_URL (default http://127.0.0.1:5000) -> where the API listens (refused with one line when taken); loopback
+#                                    only, since Development's key and secrets sit in .local: MODULAR_ALLOW_REMOTE=1 to open it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+url=${MODULAR_URL:-http://127.0.0.1:5000}
+hostport=${url#*://}; hostport=${hostport%%/*}
+host=${hostport%:*}; port=${hostport##*:}
+if [[ ! $host =~ ^(127\.[0-9.]+|localhost|\[::1\])$ && ${MODULAR_ALLOW_REMOTE:-} != 1 ]]; then
+  echo "make run: $host is not a loopback address; make run is for this machine (its key is in .local). Mean it? MODULAR_ALLOW_REMOTE=1 make run" >&2
+  exit 1
+fi
 if [[ -z ${ConnectionStrings__Postgres:-} ]]; then
   ConnectionStrings__Postgres=$(eng/postgres.sh start .local/postgres)
   export ConnectionStrings__Postgres
   echo "Using the local PostgreSQL in .local/postgres (stop: make db-stop, delete: make db-remove)."
 fi
 
-url=${MODULAR_URL:-http://127.0.0.1:5000}
-hostport=${url#*://}; hostport=${hostport%%/*}
-host=${hostport%:*}; port=${hostport##*:}
 if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
   echo "make run: $host:$port is taken (another make run?); choose another address: MODULAR_URL=http://127.0.0.1:5001 make run" >&2
   exit 1

@@ -5,7 +5,7 @@ namespace Modular.Tests.EndToEnd.Topologies;
 
 /// <summary>
 /// <c>make run</c> as a newcomer meets it (eng/run.sh, on a test database): it says where it listens, Ctrl-C stops it
-/// cleanly, and a second one on the same address is refused with one line instead of a stack trace.
+/// cleanly, and a second one on the same address, or one on a non-loopback address, is refused with one line instead of a stack trace.
 /// </summary>
 [Collection(EndToEndSuite.Name)]
 public sealed class MakeRunTests
@@ -69,6 +69,12 @@ public sealed class MakeRunTests
             Assert.Equal(1, second.ExitCode);
             var refusal = Assert.Single(second.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.Contains("is taken", refusal, StringComparison.Ordinal);
+
+            // Development's key and secrets sit in .local: make run listens on this machine only unless told otherwise.
+            var remote = await Tool.RunAsync("bash", ["eng/run.sh"], Tool.RepositoryRoot(), Patience,
+                new Dictionary<string, string>(environment) { ["MODULAR_URL"] = $"http://0.0.0.0:{Server.FreeLoopbackPort()}" });
+            Assert.Equal(1, remote.ExitCode);
+            Assert.Contains("not a loopback address", Assert.Single(remote.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
 
             (await Tool.RunAsync("kill", ["-INT", "--", $"-{run.Id}"])).EnsureSuccess("sending SIGINT to make run's group");
             using var stopped = new CancellationTokenSource(Patience);
