@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -36,6 +37,6 @@ public static class RequestLimits
     {
         Status = StatusCodes.Status413PayloadTooLarge,
         Title = TooLargeTitle,
-        Detail = limit is { } bytes ? $"This operation accepts a body of at most {bytes:N0} bytes." : "The body is larger than this operation accepts.",
+        Detail = limit is { } bytes ? $"This operation accepts a body of at most {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes." : "The body is larger than this operation accepts.",
     };
 }
