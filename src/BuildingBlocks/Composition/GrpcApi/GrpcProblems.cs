@@ -58,10 +58,6 @@ public static class GrpcProblems
         return rpcStatus.ToRpcException();
     }
 
-    /// <summary>Whether a request is a gRPC call (its refusals must be gRPC statuses, not HTTP errors).</summary>
-    public static bool IsGrpc(Microsoft.AspNetCore.Http.HttpRequest request) =>
-        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
-
     /// <summary>
     /// Refuses a gRPC call before it reaches its service (a middleware's refusal, such as a rate limit) the way a gRPC
     /// client reads one: a trailers-only response (HTTP 200, <c>grpc-status</c> in the headers) with the details of

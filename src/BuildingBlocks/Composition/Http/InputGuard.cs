@@ -120,6 +120,10 @@ internal static class InputGuard
             : null;
     }
 
+    /// <summary>Whether a request is a gRPC call: its rules (message size, refusals as gRPC statuses) are gRPC's.</summary>
+    internal static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+
     /// <summary>NUL and the other control characters; tab and line breaks are text.</summary>
     internal static bool HasControlCharacter(string? text) =>
         text is not null && text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'));

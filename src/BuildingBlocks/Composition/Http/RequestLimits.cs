@@ -25,8 +25,7 @@ public static class RequestLimits
     /// <summary>A 413 when the declared length is over the endpoint's limit. gRPC checks its messages itself.</summary>
     internal static ProblemDetails? RefuseTooLarge(HttpContext context, long maxBodySize)
     {
-        if (context.Request.ContentLength is not { } length
-            || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true) return null;
+        if (context.Request.ContentLength is not { } length || InputGuard.IsGrpc(context.Request)) return null;
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } declared
             ? declared.MaxRequestBodySize
             : maxBodySize;

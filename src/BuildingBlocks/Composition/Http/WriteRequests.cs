@@ -27,7 +27,7 @@ internal static class WriteRequests
             var method = context.Request.Method;
             // gRPC calls run their writes through ModuleWrites, which gives them the same two rules.
             if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
-                || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+                || InputGuard.IsGrpc(context.Request))
             {
                 await next(context);
                 return;

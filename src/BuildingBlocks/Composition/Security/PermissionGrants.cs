@@ -27,7 +27,5 @@ public sealed class PermissionGrants(IEnumerable<Permission> permissions)
     /// Only then does its <c>scope</c> grant permissions: in a user's token the scope says what the client asked for,
     /// and a user-facing client may ask for any registered scope — the user's roles decide.
     /// </summary>
-    private static bool SpeaksForItself(ClaimsPrincipal user) =>
-        user.FindFirst(SubjectClaim)?.Value is not { Length: > 0 } subject ||
-        subject == (user.FindFirst(Caller.ClientIdClaim)?.Value ?? user.FindFirst("azp")?.Value);
+    private static bool SpeaksForItself(ClaimsPrincipal user) => Caller.Of(user) is var caller && (caller.Subject is null || caller.Subject == caller.ClientId);
 }

@@ -9,7 +9,7 @@ namespace Modular.BuildingBlocks.Composition.Security;
 /// (<see cref="PermissionGrants"/>): <c>Modular:Authentication:RoleClaim</c> names a claim (<c>roles</c>, as Entra ID
 /// sends app roles) or a path into a JSON claim (<c>realm_access.roles</c>, as Keycloak sends realm roles).
 /// </summary>
-public sealed class RoleClaims
+internal sealed class RoleClaims
 {
     private readonly string[] _path;
 

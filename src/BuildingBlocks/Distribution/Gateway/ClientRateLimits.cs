@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Composition.GrpcApi;
+using Modular.BuildingBlocks.Composition.Http;
 using Modular.BuildingBlocks.Composition.Security;
 using Modular.BuildingBlocks.Distribution.Topology;
 
@@ -97,7 +98,7 @@ public static class ClientRateLimits
             Detail = $"This client sent more requests to the module than it may; send again after {seconds} s.",
         };
         // A gRPC call gets RESOURCE_EXHAUSTED with the wait as RetryInfo.
-        if (GrpcProblems.IsGrpc(context.Request)) return new ValueTask(GrpcProblems.RefuseCallAsync(context, problem, TimeSpan.FromSeconds(seconds)));
+        if (InputGuard.IsGrpc(context.Request)) return new ValueTask(GrpcProblems.RefuseCallAsync(context, problem, TimeSpan.FromSeconds(seconds)));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
