@@ -6,8 +6,10 @@
 #   eng/container.sh env       print the podman settings as `export` lines (eval them)
 #   eng/container.sh cleanup   remove containers the tests started (label modular.test)
 #
-# With no registry, the official dotnet images are replaced by stand-ins: a Debian minbase root
-# filesystem (debootstrap from the machine's own apt mirror) plus this machine's .NET install.
+# MODULAR_SDK_IMAGE and MODULAR_RUNTIME_IMAGE (both, e.g. mcr.microsoft.com/dotnet/sdk:10.0 and .../aspnet:10.0, as
+# the CI workflow sets them) build on those images, pulled when missing. Without them (a machine with no registry),
+# the official images are replaced by stand-ins: a Debian minbase root filesystem (debootstrap from the machine's own
+# apt mirror) plus this machine's .NET install.
 # Podman's storage and settings live in $MODULAR_CONTAINER_STATE (kept between runs as a cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,14 +109,16 @@ CONF
 build() {
   ensure_tools
   settings
-  local sdk_image=${MODULAR_SDK_IMAGE:-} runtime_image=${MODULAR_RUNTIME_IMAGE:-}
+  local sdk_image=${MODULAR_SDK_IMAGE:-} runtime_image=${MODULAR_RUNTIME_IMAGE:-} pull=never
   if [[ -z $sdk_image || -z $runtime_image ]]; then
     build_base
     build_dotnet_standins
     sdk_image=$sdk runtime_image=$runtime
+  else
+    pull=missing
   fi
-  log "building $image from Dockerfile"
-  podman build --pull=never --network host \
+  log "building $image from Dockerfile on $sdk_image and $runtime_image"
+  podman build --pull=$pull --network host \
     --build-arg SDK_IMAGE="$sdk_image" --build-arg RUNTIME_IMAGE="$runtime_image" \
     -t "$image" -f Dockerfile . >"$state/build.log" 2>&1 || { tail -30 "$state/build.log" >&2; exit 1; }
   podman image prune --force >/dev/null 2>&1 || true

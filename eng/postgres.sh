@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # A throwaway or long-lived local PostgreSQL cluster, no container needed.
 #
-#   eng/postgres.sh start <data-dir> [--fast]   initdb if needed, start on a free loopback port,
-#                                               print the connection string on stdout
+#   eng/postgres.sh start <data-dir> [--fast] [--scram]
+#                                               initdb if needed, start on a free loopback port,
+#                                               print the connection string on stdout. --fast: no fsync.
+#                                               --scram (a new cluster): TCP logins need a password (scram-sha-256,
+#                                               as in production; the superuser's is random, in <data-dir>/password
+#                                               and the connection string); without it loopback logins are trusted
 #   eng/postgres.sh stop  <data-dir>            stop the cluster (keeps the data)
 #   eng/postgres.sh crash <data-dir>            stop it as a crash would (immediate: no checkpoint, clients cut
 #                                               off); `start` then recovers it on the same port
@@ -51,7 +55,11 @@ pick_port() {
   log "no free port found"; exit 1
 }
 
-conn_string() { echo "Host=127.0.0.1;Port=$1;Username=postgres;Database=postgres"; }
+conn_string() { # $1 port, $2 data dir
+  local password=
+  [[ -f $2/password ]] && password=";Password=$(cat "$2/password")"
+  echo "Host=127.0.0.1;Port=$1;Username=postgres${password};Database=postgres"
+}
 
 running_port() { # prints the port of a running cluster in $1, if any
   local pidfile="$1/data/postmaster.pid"
@@ -61,7 +69,15 @@ running_port() { # prints the port of a running cluster in $1, if any
 }
 
 start() {
-  local dir=$1 fast=${2:-}
+  local dir=$1 fast= scram= flag
+  shift
+  for flag in "$@"; do
+    case $flag in
+      --fast) fast=--fast ;;
+      --scram) scram=--scram ;;
+      *) log "unknown option $flag"; exit 2 ;;
+    esac
+  done
   ensure_binaries
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
@@ -75,17 +91,26 @@ start() {
 
   local port
   if port=$(running_port "$dir"); then
-    log "already running on port $port"; conn_string "$port"; return 0
+    log "already running on port $port"; conn_string "$port" "$dir"; return 0
   fi
 
   if [[ ! -f $dir/data/PG_VERSION ]]; then
-    as_owner "$BINDIR/initdb" -D "$dir/data" --auth=trust --username=postgres --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    local auth=(--auth=trust)
+    if [[ $scram == --scram ]]; then
+      # Local socket logins (pg_ctl, the cluster's owner) stay trusted; every TCP login proves its password.
+      (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/password")
+      [[ $(id -u) -eq 0 ]] && chown postgres "$dir/password"
+      auth=(--auth-local=trust --auth-host=scram-sha-256 --pwfile="$dir/password")
+    fi
+    as_owner "$BINDIR/initdb" -D "$dir/data" "${auth[@]}" --username=postgres --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
   mkdir -p "$dir/socket"
   # Clients on the extra address's link (a fault test's network namespace) may connect too.
-  if [[ -n ${MODULAR_POSTGRES_LISTEN:-} ]] && ! grep -q '^host all all samenet trust' "$dir/data/pg_hba.conf"; then
-    echo "host all all samenet trust" | as_owner tee -a "$dir/data/pg_hba.conf" >/dev/null
+  local method=trust
+  [[ -f $dir/password ]] && method=scram-sha-256
+  if [[ -n ${MODULAR_POSTGRES_LISTEN:-} ]] && ! grep -q '^host all all samenet' "$dir/data/pg_hba.conf"; then
+    echo "host all all samenet $method" | as_owner tee -a "$dir/data/pg_hba.conf" >/dev/null
   fi
   [[ $(id -u) -eq 0 ]] && chown postgres "$dir/socket"
 
@@ -99,7 +124,7 @@ start() {
   as_owner "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 30 start >/dev/null \
     || { tail -20 "$dir/server.log" >&2; exit 1; }
   log "running on 127.0.0.1:$port (data in $dir/data, log in $dir/server.log)"
-  conn_string "$port"
+  conn_string "$port" "$dir"
 }
 
 stop() {
@@ -118,9 +143,9 @@ crash() {
 remove() { stop "$1"; rm -rf "$1"; log "removed $1"; }
 
 case "${1:-}" in
-  start) start "${2:?data dir}" "${3:-}" ;;
+  start) shift; start "${1:?data dir}" "${@:2}" ;;
   stop) stop "${2:?data dir}" ;;
   crash) crash "${2:?data dir}" ;;
   remove) remove "${2:?data dir}" ;;
-  *) echo "usage: $0 start|stop|crash|remove <data-dir> [--fast]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|crash|remove <data-dir> [--fast] [--scram]" >&2; exit 2 ;;
 esac

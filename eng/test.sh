@@ -47,7 +47,8 @@ if [[ ! -x $validator ]]; then
     || echo "action-validator could not be installed from npm; the workflow test will fail" >&2
 fi
 export MODULAR_ACTION_VALIDATOR=$root/$validator
-MODULAR_TEST_POSTGRES=$(eng/postgres.sh start "$pgdir" --fast) || { echo "0 passed, 1 failed"; exit 1; }
+# Passwords are checked (scram-sha-256), as in production: a role given the wrong one is refused.
+MODULAR_TEST_POSTGRES=$(eng/postgres.sh start "$pgdir" --fast --scram) || { echo "0 passed, 1 failed"; exit 1; }
 export MODULAR_TEST_POSTGRES
 MODULAR_TEST_RABBITMQ=$(eng/rabbitmq.sh start "$rabbitdir") || { echo "0 passed, 1 failed"; exit 1; }
 export MODULAR_TEST_RABBITMQ

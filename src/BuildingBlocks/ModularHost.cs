@@ -45,12 +45,15 @@ public static class ModularHost
         var topology = TopologyMap.Read(available, options);
         var edges = MessageEdges.Find(available);
         var modules = new ActiveModules(topology.Current.Modules);
+        var roleSecret = options.Database.RoleSecret is { Length: > 0 } secret ? secret : null; // roles of their own (ADR 0013)
         var sharedConnectionString = SharedConnectionString(configuration, modules);
+        if (roleSecret is not null) // the deployment's own login, not whoever the shared connection string names
+            sharedConnectionString = ModuleRoles.MessagingConnectionString(sharedConnectionString, topology.Current.Name, roleSecret);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new AvailableModules(available));
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var guard = AddComposition(builder, options, available, modules, topology.Current.Name, sharedConnectionString);
+        var guard = AddComposition(builder, options, available, modules, topology.Current.Name, sharedConnectionString, roleSecret);
         var usesRabbitMq = AddDistribution(builder, options, topology, edges, sharedConnectionString);
 
         builder.Host.UseWolverine(opts =>
@@ -68,7 +71,7 @@ public static class ModularHost
 
     /// <summary>Composition: the modules this process runs, their stores, HTTP, OpenAPI, security, health, telemetry.</summary>
     private static ModuleBoundaryGuard AddComposition(WebApplicationBuilder builder, ModularOptions options,
-        IReadOnlyList<ModuleDefinition> available, ActiveModules modules, string deployment, string sharedConnectionString)
+        IReadOnlyList<ModuleDefinition> available, ActiveModules modules, string deployment, string sharedConnectionString, string? roleSecret)
     {
         var configuration = builder.Configuration;
         var services = builder.Services;
@@ -108,7 +111,6 @@ public static class ModularHost
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
 
-        var roleSecret = options.Database.RoleSecret is { Length: > 0 } secret ? secret : null; // each store as its module's own role (ADR 0013)
         foreach (var module in modules.All)
         {
             module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them

@@ -9,8 +9,8 @@ namespace Modular.Tests.EndToEnd;
 /// <summary>
 /// compose.extracted.yaml brought up with podman: its core, ordering-1 and ordering-2 services, each with the
 /// environment the compose file gives it, run from the image <c>make test</c> builds. Only what only a machine with
-/// those hosts could resolve is rewritten: the servers become the test PostgreSQL and RabbitMQ, the service names
-/// loopback ports (every container shares the host network).
+/// those hosts could resolve is rewritten: the servers become the test PostgreSQL and RabbitMQ (the admin's login for
+/// the roles step alone, as the file gives it), the service names loopback ports (every container shares the host network).
 /// </summary>
 public sealed class ExtractedComposeContainers : IAsyncLifetime
 {
@@ -68,7 +68,9 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
 
     private string Rewrite(string key, string value) => key switch
     {
-        "ConnectionStrings__Postgres" => _database.ConnectionString,
+        // The roles step gets the admin's login; the apps only where the database is (they log in as their roles).
+        "ConnectionStrings__PostgresAdmin" => _database.ConnectionString,
+        "ConnectionStrings__Postgres" => new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString) { Username = null, Password = null }.ConnectionString,
         "ConnectionStrings__RabbitMQ" => Environment.GetEnvironmentVariable(Topology.RabbitMqVariable)
             ?? throw new InvalidOperationException($"{Topology.RabbitMqVariable} is not set: run `make test`."),
         _ when key.StartsWith("Services__", StringComparison.Ordinal) && key.Contains("__grpc__", StringComparison.Ordinal)

@@ -21,6 +21,24 @@ public sealed class DeploymentFileTests
         Assert.Equal(["database-roles"], services.At("roles").List("command").Cast<string>());
         Assert.Equal("service_completed_successfully", services.At("app", "depends_on", "roles").Text("condition"));
         Assert.Equal(2, config.Split($"Modular__Database__RoleSecret: {Topologies.Topology.RoleSecret}").Length - 1);
+        AssertLeastPrivilege(services, "roles", ["app"]);
+        Assert.Equal(["8080", "8081"], services.At("app").List("ports").Cast<Dictionary<object, object>>().Select(p => p.Text("target")));
+    }
+
+    /// <summary>Only the one-shot roles step holds the admin's login; the app is told where the database is, and logs
+    /// in as the roles it made (ADR 0013).</summary>
+    private static void AssertLeastPrivilege(Dictionary<object, object> services, string roles, string[] apps)
+    {
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(services.At(roles, "environment").Text("ConnectionStrings__PostgresAdmin"));
+        Assert.Equal("postgres", admin.Username);
+        foreach (var app in apps)
+        {
+            var environment = services.At(app, "environment");
+            Assert.False(environment.ContainsKey("ConnectionStrings__PostgresAdmin"), $"{app} holds the admin's login");
+            var shared = new Npgsql.NpgsqlConnectionStringBuilder(environment.Text("ConnectionStrings__Postgres"));
+            Assert.True(shared.Username is null && shared.Password is null, $"{app} is given a login: {shared.Username}");
+            Assert.Equal(admin.Host, shared.Host);
+        }
     }
 
     [Fact]
@@ -51,6 +69,7 @@ public sealed class DeploymentFileTests
         }
 
         Assert.Equal(["8080", "8081"], services.At("core").List("ports").Cast<Dictionary<object, object>>().Select(p => p.Text("target")));
+        AssertLeastPrivilege(services, "roles", ["core", "ordering-1", "ordering-2"]);
     }
 
     [Fact]
@@ -88,6 +107,11 @@ public sealed class DeploymentFileTests
             Assert.Equal("/health/live", container.At("livenessProbe", "httpGet").Text("path"));
             Assert.Equal("/health/ready", container.At("readinessProbe", "httpGet").Text("path"));
             Assert.Equal(["http:8080", "grpc:8081"], container.List("ports").Cast<Dictionary<object, object>>().Select(p => $"{p.Text("name")}:{p.Text("containerPort")}"));
+            // The admin's login (modular-database-admin) goes to the database-roles init container only.
+            var init = (Dictionary<object, object>)deployment.At("spec", "template", "spec").List("initContainers").Single();
+            Assert.Equal(["database-roles"], init.List("args").Cast<string>());
+            Assert.Equal(["modular-connections", "modular-database-admin"], SecretsOf(init));
+            Assert.Equal(["modular-connections"], SecretsOf(container));
 
             // The gateway reaches a deployment at http://<name>:8080 (the map's default), gRPC on 8081: its Service must be there.
             var service = Assert.Single(services, s => s.Map("metadata").Text("name") == name);
@@ -112,6 +136,10 @@ public sealed class DeploymentFileTests
         Assert.Contains("EXPOSE 8080 8081", dockerfile, StringComparison.Ordinal);
         Assert.Contains("Modular__GrpcUrl=http://*:8081", dockerfile, StringComparison.Ordinal);
     }
+
+    private static IEnumerable<string?> SecretsOf(Dictionary<object, object> container) =>
+        container.List("envFrom").Cast<Dictionary<object, object>>().Where(s => s.ContainsKey("secretRef"))
+            .Select(s => ((Dictionary<object, object>)s["secretRef"]).Text("name"));
 
     private static async Task<string> ComposeConfigAsync(string file) =>
         (await Tool.RunAsync("docker-compose", ["-f", file, "config"], Root,

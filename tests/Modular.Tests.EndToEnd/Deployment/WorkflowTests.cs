@@ -46,6 +46,19 @@ public sealed class WorkflowTests
         var steps = workflow.At("jobs", "test").List("steps").Cast<Dictionary<object, object>>().ToList();
         Assert.Contains(steps, s => s.Text("run") is { } run && run.EndsWith(" make test", StringComparison.Ordinal));
 
+        // Where users run it: the SDK of global.json in every job, the container tests on the Dockerfile's official images
+        // (this machine has no registry: its make test builds stand-ins instead), passed through sudo.
+        foreach (var job in new[] { "test", "publish" })
+            Assert.Contains(workflow.At("jobs", job).List("steps").Cast<Dictionary<object, object>>(),
+                s => s.Text("uses") == "actions/setup-dotnet@v4" && s.At("with").Text("global-json-file") == "global.json");
+        var makeTest = steps.Single(s => s.Text("run") is { } run && run.EndsWith(" make test", StringComparison.Ordinal));
+        var dockerfile = await File.ReadAllTextAsync(Path.Combine(Tool.RepositoryRoot(), "Dockerfile"));
+        foreach (var (variable, argument) in new[] { ("MODULAR_SDK_IMAGE", "SDK_IMAGE"), ("MODULAR_RUNTIME_IMAGE", "RUNTIME_IMAGE") })
+        {
+            Assert.Contains($"ARG {argument}={makeTest.At("env").Text(variable)}\n", dockerfile, StringComparison.Ordinal);
+            Assert.Contains(variable, makeTest.Text("run"), StringComparison.Ordinal);
+        }
+
         var publish = workflow.At("jobs", "publish");
         Assert.Equal("startsWith(github.ref, 'refs/tags/v')", publish.Text("if"));
         var run = string.Join('\n', publish.List("steps").Cast<Dictionary<object, object>>().Select(s => s.Text("run")).OfType<string>());

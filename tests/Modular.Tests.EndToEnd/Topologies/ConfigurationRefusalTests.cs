@@ -55,4 +55,26 @@ public sealed class ConfigurationRefusalTests
         var line = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
         Assert.Equal("Modular: could not start: Failed to connect to 127.0.0.1:1: Connection refused", line.Trim());
     }
+
+    /// <summary>The test server checks passwords (scram-sha-256, as production does): a deployment given another role
+    /// secret than database-roles used is refused its login and says which secret to look at.</summary>
+    [Fact]
+    public async Task a_host_given_the_wrong_role_secret_exits_non_zero_naming_the_refused_role_and_the_setting()
+    {
+        await using var database = await TestDatabase.CreateAsync("wrong-secret");
+        (await Tool.RunAsync("dotnet", [HostProcess.BuiltHostAssembly, "database-roles", $"--ConnectionStrings:Postgres={database.ConnectionString}",
+            $"--{Topology.RoleSecretKey}={Topology.RoleSecret}"], timeout: TimeSpan.FromSeconds(90))).EnsureSuccess("database-roles");
+        var where = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = null, Password = null }.ConnectionString;
+
+        var result = await Tool.RunAsync("dotnet",
+            [HostProcess.HostAssembly, $"--ConnectionStrings:Postgres={where}", $"--{Topology.RoleSecretKey}=not-the-secret",
+                $"--Modular:Authentication:SigningKey={Topology.SigningKey}"], timeout: TimeSpan.FromSeconds(90));
+
+        Assert.Equal(1, result.ExitCode);
+        var line = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
+        Assert.StartsWith("Modular: could not start: ", line, StringComparison.Ordinal);
+        Assert.Contains("password authentication failed for user \"modular_", line, StringComparison.Ordinal);
+        Assert.EndsWith("(with Modular:Database:RoleSecret set, is it the secret database-roles was run with?)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-secret", result.Error, StringComparison.Ordinal);
+    }
 }

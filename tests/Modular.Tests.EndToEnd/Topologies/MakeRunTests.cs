@@ -21,6 +21,8 @@ public sealed class MakeRunTests
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = database.ConnectionString, ["MODULAR_URL"] = url, ["MODULAR_GRPC_URL"] = grpcUrl,
+            // The run's secret, not .local's: the roles are the test server's, shared with the other tests.
+            ["Modular__Database__RoleSecret"] = Topology.RoleSecret,
         };
 
         // setsid: its own process group, as a terminal's foreground job is; Ctrl-C signals that whole group. SIGINT back

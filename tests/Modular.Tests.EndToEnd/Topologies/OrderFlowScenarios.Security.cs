@@ -122,7 +122,11 @@ public abstract partial class OrderFlowScenarios<TTopology>
         _shop.SendAsync(Request(token, method, path, body));
 }
 
-/// <summary>Each module's store logs in as its own PostgreSQL role, whatever the topology; no role reaches another's schema.</summary>
+/// <summary>
+/// Each module's store logs in as its own PostgreSQL role, and each deployment's shared connection as its messaging role,
+/// whatever the topology; no role reaches another module's schema or another deployment's message storage, and none may
+/// make roles (the deployments are given no admin login: ADR 0013).
+/// </summary>
 public abstract partial class OrderFlowScenarios<TTopology>
 {
     private static readonly string[] Modules = ["Catalog", "Ordering", "Payments"];
@@ -148,20 +152,51 @@ public abstract partial class OrderFlowScenarios<TTopology>
         foreach (var module in Modules)
         {
             Assert.True(connections.ContainsKey(RoleOf(module)), $"no connection as {RoleOf(module)}");
-            await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(topology.DatabaseConnectionString)
-            {
-                Username = RoleOf(module),
-                Password = RolePassword(module),
-            }.ConnectionString);
-            await connection.OpenAsync();
+            await using var connection = await LogInAsync(RoleOf(module));
             foreach (var other in Modules.Where(m => m != module))
-            {
-                await using var command = new Npgsql.NpgsqlCommand(
-                    $"select count(*) from {other.ToLowerInvariant()}.{await FirstTableAsync(other)}", connection);
-                var denied = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => command.ExecuteScalarAsync());
-                Assert.Equal("42501", denied.SqlState); // insufficient_privilege: the schema itself is out of reach
-            }
+                await AssertDeniedAsync(connection, $"select count(*) from {other.ToLowerInvariant()}.{await FirstTableAsync(other)}");
+            // Its deployment's outbox is its to write; another deployment's message storage is out of reach.
+            var home = topology.StorageSchemas.Count == 1 ? topology.StorageSchemas.Keys.Single() : topology.DeploymentOf(module);
+            await ScalarAsync(connection, $"select count(*) from {topology.StorageSchemas[home]}.wolverine_outgoing_envelopes");
+            foreach (var (_, schema) in topology.StorageSchemas.Where(s => s.Key != home))
+                await AssertDeniedAsync(connection, $"select count(*) from {schema}.wolverine_incoming_envelopes");
         }
+
+        foreach (var (deployment, schema) in topology.StorageSchemas)
+        {
+            var role = MessagingRoleOf(deployment);
+            Assert.True(connections.ContainsKey(role), $"no connection as {role}");
+            await using var connection = await LogInAsync(role);
+            await ScalarAsync(connection, $"select count(*) from {schema}.wolverine_incoming_envelopes");
+            foreach (var module in Modules)
+                await AssertDeniedAsync(connection, $"select count(*) from {module.ToLowerInvariant()}.{await FirstTableAsync(module)}");
+            foreach (var (_, other) in topology.StorageSchemas.Where(s => s.Key != deployment))
+                await AssertDeniedAsync(connection, $"select count(*) from {other}.wolverine_incoming_envelopes");
+            await AssertDeniedAsync(connection, "create role intruder login superuser");
+        }
+    }
+
+    private async Task<Npgsql.NpgsqlConnection> LogInAsync(string role)
+    {
+        var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(topology.DatabaseConnectionString)
+        {
+            Username = role,
+            Password = RolePassword(role),
+        }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task<object?> ScalarAsync(Npgsql.NpgsqlConnection connection, string sql)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static async Task AssertDeniedAsync(Npgsql.NpgsqlConnection connection, string sql)
+    {
+        var denied = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => ScalarAsync(connection, sql));
+        Assert.Equal("42501", denied.SqlState); // insufficient_privilege
     }
 
     private async Task<string> FirstTableAsync(string module)
@@ -174,8 +209,10 @@ public abstract partial class OrderFlowScenarios<TTopology>
 
     private static string RoleOf(string module) => $"modular_{module.ToLowerInvariant()}";
 
+    private static string MessagingRoleOf(string deployment) => $"modular_messaging_{deployment.ToLowerInvariant().Replace('-', '_')}";
+
     /// <summary>The documented derivation: base64url(HMAC-SHA256(role secret, role name)), unpadded.</summary>
-    private static string RolePassword(string module) =>
+    private static string RolePassword(string role) =>
         Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Topology.RoleSecret),
-            System.Text.Encoding.UTF8.GetBytes(RoleOf(module)))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            System.Text.Encoding.UTF8.GetBytes(role))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

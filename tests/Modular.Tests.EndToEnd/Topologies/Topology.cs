@@ -65,6 +65,11 @@ public abstract class Topology : IAsyncLifetime
         ?? throw new InvalidOperationException($"The {GatewayDeployment} deployment of this topology has no gRPC listener.");
 
     /// <summary>The deployments the gateway forwards to.</summary>
+    /// <summary>Each deployment as the hosts name it (without a map: "monolith"), with its message storage schema.</summary>
+    public IReadOnlyDictionary<string, string> StorageSchemas => Transport is null
+        ? new Dictionary<string, string> { ["monolith"] = "wolverine" }
+        : Deployments.Keys.ToDictionary(d => d, d => Deployments.Count == 1 ? "wolverine" : $"wolverine_{d.ToLowerInvariant().Replace('-', '_')}");
+
     public IEnumerable<string> RemoteDeployments => Deployments.Keys.Where(d => d != GatewayDeployment);
 
     /// <summary>The embedded issuer's key every deployment of this test run is given (and make token signs with).</summary>
@@ -137,7 +142,9 @@ public abstract class Topology : IAsyncLifetime
     {
         var settings = new List<string>
         {
-            $"--ConnectionStrings:Postgres={DatabaseConnectionStringFor(deployment)}",
+            // Where the database is, not who to log in as: a deployment logs in as its own roles, derived from the secret,
+            // as the deployment files give it (only database-roles holds the admin's login).
+            $"--ConnectionStrings:Postgres={new Npgsql.NpgsqlConnectionStringBuilder(DatabaseConnectionStringFor(deployment)) { Username = null, Password = null }}",
             $"--Modular:Authentication:SigningKey={SigningKey}",
             $"--{RoleSecretKey}={RoleSecret}",
             // Where clients come in, Catalog allows each client 20 requests a second (bursts of 40): far above what a
@@ -182,7 +189,8 @@ public abstract class Topology : IAsyncLifetime
 
     public const string RoleSecretKey = "Modular:Database:RoleSecret";
 
-    /// <summary>The secret the module roles' passwords derive from, one per test run.</summary>
+    /// <summary>The secret the roles' passwords derive from, one per test run: roles belong to the server, so every host
+    /// and every database-roles run of the run must use this one (the test server checks passwords: scram-sha-256).</summary>
     public static string RoleSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The topology's database as the tests reach it (the superuser; not a deployment's view of it).</summary>

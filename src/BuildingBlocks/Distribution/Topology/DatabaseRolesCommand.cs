@@ -5,9 +5,10 @@ using Modular.BuildingBlocks.Composition.Persistence;
 namespace Modular.BuildingBlocks.Distribution.Topology;
 
 /// <summary>
-/// <c>Modular.Host database-roles</c>: makes (or updates) every module's role and schema with
-/// <c>ConnectionStrings:PostgresAdmin</c> (default: <c>ConnectionStrings:Postgres</c>), for the modules the topology map
-/// places anywhere, with the passwords <c>Modular:Database:RoleSecret</c> derives. Prints the roles it made.
+/// <c>Modular.Host database-roles</c>: makes (or updates) every module's and every deployment's role and schema with
+/// <c>ConnectionStrings:PostgresAdmin</c> (default: <c>ConnectionStrings:Postgres</c>), for the whole topology map, with the
+/// passwords <c>Modular:Database:RoleSecret</c> derives. Prints the roles it made. The one step that needs a login
+/// allowed to create roles: the deployments themselves log in as the roles it made.
 /// </summary>
 public static class DatabaseRolesCommand
 {
@@ -26,20 +27,18 @@ public static class DatabaseRolesCommand
     }
 
     /// <summary>
-    /// The roles of every module the topology map in <paramref name="configuration"/> places anywhere, except those
-    /// given a database of their own (<c>ConnectionStrings:&lt;Module&gt;</c>), allowed every deployment's message storage.
+    /// The roles of every deployment of the topology map in <paramref name="configuration"/> and of every module it
+    /// places, except those given a database of their own (<c>ConnectionStrings:&lt;Module&gt;</c>).
     /// </summary>
     public static Task<IReadOnlyList<string>> ProvisionAsync(string adminConnectionString, IReadOnlyList<ModuleDefinition> available,
         IConfiguration configuration, CancellationToken ct = default)
     {
         var options = ModularOptions.Read(configuration);
         var secret = options.Database.RoleSecret is { Length: > 0 } s ? s
-            : throw new ModularConfigurationException($"{ModuleRoles.SecretKey} is not set: it derives each module role's password.");
+            : throw new ModularConfigurationException($"{ModuleRoles.SecretKey} is not set: it derives each role's password.");
         var topology = TopologyMap.Read(available, options);
-        var modules = topology.Deployments.SelectMany(d => d.Modules).Distinct()
-            .Where(m => string.IsNullOrEmpty(configuration.GetConnectionString(m.ConnectionStringName))).ToList();
-        var messaging = topology.Deployments.Select(d => TransportSwitch.MessageStorageSchema(topology, d))
-            .Append(TransportSwitch.QueueSchema).Distinct().ToList();
-        return ModuleRoles.ProvisionAsync(adminConnectionString, modules, messaging, secret, ct);
+        var deployments = topology.Deployments.Select(d => new ModuleRoles.DeploymentStorage(d.Name, TransportSwitch.MessageStorageSchema(topology, d),
+            d.Modules.Where(m => string.IsNullOrEmpty(configuration.GetConnectionString(m.ConnectionStringName))).ToList())).ToList();
+        return ModuleRoles.ProvisionAsync(adminConnectionString, deployments, TransportSwitch.QueueSchema, secret, ct);
     }
 }
