@@ -37,6 +37,10 @@ awk -v row="$row" '
   { lines[NR] = $0 }
   END { for (i = 1; i <= NR; i++) { print lines[i]; if (i == last) print row } }' README.md > README.md.new && mv README.md.new README.md
 
+# The lock files record project references too: the new projects get theirs, the projects that now reference them are
+# brought up to date (commit them with the module; CI restores in locked mode).
+dotnet restore Modular.sln --force-evaluate -p:RestoreLockedMode=false -v q >/dev/null
+
 make -s module-map contracts >/dev/null
 echo "Module $name: src/Modules/$name (use case RegisterShipment.cs), tests/Modular.Tests.Integration/$name."
 echo "It runs in the monolith, and in the gateway's deployment of any topology map that does not name it."
