@@ -126,6 +126,25 @@ public sealed class GrpcTests(ModularApp app) : OrderingTest(app), IDisposable
         Assert.Equal("Product not found.", missing.Message);
     }
 
+    /// <summary>Bytes that are not the method's request message (a broken client, a hostile one): refused as invalid, with
+    /// the same details as any refusal, not ended as UNKNOWN (a server fault); the service is never called.</summary>
+    [Theory]
+    [InlineData(new byte[] { 0x0a, 0xff, 0x01 })] // field 1, a length past the end
+    [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff })] // a varint too long
+    [InlineData(new byte[] { 0x0a, 0x02, 0xc3, 0x28 })] // field 1 (id, a string), invalid UTF-8
+    public async Task a_request_that_is_not_protobuf_is_an_invalid_argument_naming_the_body(byte[] garbage)
+    {
+        var raw = new Marshaller<byte[]>(bytes => bytes, bytes => bytes);
+        foreach (var (service, method) in new[] { ("modular.catalog.v1.Products", "GetProduct"), ("modular.ordering.v1.Orders", "PlaceOrder") })
+        {
+            var call = Channel.CreateCallInvoker().AsyncUnaryCall(new Method<byte[], byte[]>(MethodType.Unary, service, method, raw, raw), null,
+                new CallOptions(As()), garbage);
+            var (message, violations) = await RefusedAsync(() => call.ResponseAsync, StatusCode.InvalidArgument, "invalid-request");
+            Assert.Equal("One or more fields are invalid.", message);
+            Assert.Equal("body", Assert.Single(violations).Field);
+        }
+    }
+
     /// <summary>The call fails with <paramref name="code"/>, its details naming the problem kind, and no internals.</summary>
     private static async Task<(string Message, IReadOnlyList<BadRequest.Types.FieldViolation> Violations)> RefusedAsync(
         Func<Task> call, StatusCode code, string kind)

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,6 +33,10 @@ public static class ModularGrpc
             grpc.IgnoreUnknownServices = true; // the gateway's routes (or a 404) answer them
             grpc.EnableDetailedErrors = false; // never: exception text stays in the log
         });
+        // Services bound by our binder, not gRPC's: a request that is not protobuf is the client's error, not UNKNOWN.
+        builder.Services.Remove(builder.Services.Single(d => d.ServiceType == typeof(IServiceMethodProvider<>)
+            && d.ImplementationType?.Name.StartsWith("BinderServiceMethodProvider", StringComparison.Ordinal) == true));
+        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictRequestMethods<>));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped(typeof(ModuleWrites<>));
 
