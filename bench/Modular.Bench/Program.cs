@@ -14,10 +14,17 @@ using System.Text.Json.Serialization;
 // the last is confirmed and the status polls counted (bench/orders.sh uses it to count statements per order).
 // Or: Modular.Bench gateway <catalog-url> <gateway-url> [calls=2000] [concurrency=16] — see GatewayLatency.
 // Or: Modular.Bench grpc <http-url> <grpc-url> [orders=1000] [concurrency=32] — see GrpcVersusRest.
+// Or: Modular.Bench hostile <http-url> <grpc-url> <host-pid> — issue 24's probes from outside; see HostileProbe.
 if (args is ["grpc", var restUrl, var grpcUrl, ..])
 {
     await GrpcVersusRest.RunAsync(new Uri(restUrl), new Uri(grpcUrl),
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000, args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 32);
+    return;
+}
+
+if (args is ["hostile", var httpUrl, var grpcEndpoint, var hostPid])
+{
+    await HostileProbe.RunAsync(new Uri(httpUrl), new Uri(grpcEndpoint), int.Parse(hostPid, CultureInfo.InvariantCulture));
     return;
 }
 
