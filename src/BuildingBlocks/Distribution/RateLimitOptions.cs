@@ -10,6 +10,9 @@ public sealed class RateLimitOptions
 
     public int? Burst { get; set; }
 
+    /// <summary>Requests one client may have in flight at once, over every module; unset or 0: no such limit.</summary>
+    public int? ConcurrentRequests { get; set; }
+
     public Dictionary<string, ModuleRateLimitOptions> Modules { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Alba;
 using Google.Rpc;
 using Grpc.Core;
@@ -7,7 +8,8 @@ using Modular.BuildingBlocks.Composition.Security;
 
 namespace Modular.Tests.Integration.Platform;
 
-/// <summary>A host whose Catalog routes allow each client 3 requests at once, refilled at 1 per second.</summary>
+/// <summary>A host whose Catalog routes allow each client 3 requests at once, refilled at 1 per second, and which lets
+/// a client have 2 requests in flight at once.</summary>
 public sealed class HostWithRateLimits : ModularApp
 {
     protected override Task<IReadOnlyDictionary<string, string>> SettingsAsync() =>
@@ -16,6 +18,7 @@ public sealed class HostWithRateLimits : ModularApp
             ["Modular:RateLimits:PermitsPerSecond"] = "1000",
             ["Modular:RateLimits:Modules:Catalog:PermitsPerSecond"] = "1",
             ["Modular:RateLimits:Modules:Catalog:Burst"] = "3",
+            ["Modular:RateLimits:ConcurrentRequests"] = "2",
         });
 }
 
@@ -53,6 +56,77 @@ public sealed class RateLimitTests(HostWithRateLimits app)
         await SendAsync(app.Tokens.Issue("bob", [Roles.Customer], TimeSpan.FromMinutes(5)), "/api/catalog/products", 200);
         await SendAsync(alice, "/api/ordering/orders?customerId=alice", 200);
         await SendAsync(alice, "/health/ready", 200);
+    }
+
+    [Fact]
+    public async Task a_client_with_as_many_requests_in_flight_as_it_may_is_refused_the_next_until_one_ends()
+    {
+        var carol = app.Tokens.Issue("carol", [Roles.Customer], TimeSpan.FromMinutes(5));
+        using var client = app.Host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", carol);
+        var release = new TaskCompletionSource();
+        // Two orders whose bodies arrive slowly (half now, the rest when released): both hold their place meanwhile.
+        var held = Enumerable.Range(0, 2).Select(_ => client.PostAsync(new Uri("/api/ordering/orders", UriKind.Relative), new HeldBody(release.Task))).ToList();
+        try
+        {
+            // The third one, on any module, is refused at once, as a rate limit is.
+            using (var third = await SendUntilAsync(client, "/api/ordering/orders?customerId=carol", System.Net.HttpStatusCode.TooManyRequests))
+                Assert.Equal("/problems/too-many-requests", (await third.Content.ReadFromJsonAsync<ProblemBody>())!.Type);
+            using (var other = await client.GetAsync(new Uri("/health/ready", UriKind.Relative))) Assert.Equal(System.Net.HttpStatusCode.OK, other.StatusCode);
+            await SendAsync(app.Tokens.Issue("dave", [Roles.Customer], TimeSpan.FromMinutes(5)), "/api/ordering/orders?customerId=dave", 200);
+        }
+        finally
+        {
+            release.SetResult();
+        }
+
+        foreach (var request in held) (await request).Dispose(); // answered (refused: an order needs lines)
+        using var after = await SendUntilAsync(client, "/api/ordering/orders?customerId=carol", System.Net.HttpStatusCode.OK);
+    }
+
+    /// <summary>Sends until the answer is <paramref name="status"/> (the held requests reach the limiter in their own time).</summary>
+    private static async Task<HttpResponseMessage> SendUntilAsync(HttpClient client, string url, System.Net.HttpStatusCode status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            if (response.StatusCode == status || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(status, response.StatusCode);
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A JSON body sent in two halves: the second once <paramref name="release"/> completes.</summary>
+    private sealed class HeldBody : HttpContent
+    {
+        private static readonly byte[] Json = System.Text.Encoding.UTF8.GetBytes("{\"customerId\":\"carol\",\"idempotencyKey\":\"held\",\"lines\":[]}");
+        private readonly Task _release;
+
+        public HeldBody(Task release)
+        {
+            _release = release;
+            Headers.ContentType = new("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(Json.AsMemory(0, Json.Length / 2));
+            await stream.FlushAsync();
+            await _release;
+            await stream.WriteAsync(Json.AsMemory(Json.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = Json.Length;
+            return true;
+        }
     }
 
     [Fact]

@@ -29,6 +29,8 @@ public sealed record RateLimit
 /// Over the limit: 429 ProblemDetails with <c>Retry-After</c> (a gRPC call: RESOURCE_EXHAUSTED with <c>RetryInfo</c>),
 /// before the request reaches a module or is forwarded; a module's REST routes and gRPC services share its bucket.
 /// Health, documents and the admin API are not limited. Default: 100 per second, bursts of 200 (ADR 0013).
+/// <c>ConcurrentRequests</c> also caps the requests one client has in flight over all modules (off by default): a
+/// client holding connections open with slow bodies or slow calls is refused the next one the same way.
 /// </summary>
 public static class ClientRateLimits
 {
@@ -45,12 +47,15 @@ public static class ClientRateLimits
             .SelectMany(m => new[] { m.Module.RoutePrefix + "/", "/" + ModularGrpc.PackageOf(m.Module) }
                 .Select(prefix => (Prefix: prefix, m.Module.Name, m.Limit)))
             .ToList();
-        if (limits.Count == 0) return;
+        var concurrent = options.ConcurrentRequests ?? 0;
+        if (limits.Count == 0 && concurrent <= 0) return;
+        var modulePaths = topology.Deployments.SelectMany(d => d.Modules)
+            .SelectMany(m => new[] { m.RoutePrefix + "/", "/" + ModularGrpc.PackageOf(m) }).ToList();
 
         services.AddSingleton(new Limited());
-        services.AddRateLimiter(options =>
+        services.AddRateLimiter(rateLimits =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            var perSecond = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var path = context.Request.Path.Value ?? "";
                 foreach (var (prefix, module, limit) in limits)
@@ -68,7 +73,12 @@ public static class ClientRateLimits
 
                 return RateLimitPartition.GetNoLimiter("unlimited");
             });
-            options.OnRejected = RejectAsync;
+            rateLimits.GlobalLimiter = concurrent <= 0 ? perSecond : PartitionedRateLimiter.CreateChained(perSecond,
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    modulePaths.Any(prefix => context.Request.Path.Value?.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) == true)
+                        ? RateLimitPartition.GetConcurrencyLimiter(ClientOf(context), _ => new ConcurrencyLimiterOptions { PermitLimit = concurrent, QueueLimit = 0 })
+                        : RateLimitPartition.GetNoLimiter("unlimited")));
+            rateLimits.OnRejected = RejectAsync;
         });
     }
 
@@ -95,7 +105,7 @@ public static class ClientRateLimits
         var problem = new ProblemDetails
         {
             Status = StatusCodes.Status429TooManyRequests,
-            Detail = $"This client sent more requests to the module than it may; send again after {seconds} s.",
+            Detail = $"This client sent more requests to the module than it may (per second, or at once); send again after {seconds} s.",
         };
         // A gRPC call gets RESOURCE_EXHAUSTED with the wait as RetryInfo.
         if (InputGuard.IsGrpc(context.Request)) return new ValueTask(GrpcProblems.RefuseCallAsync(context, problem, TimeSpan.FromSeconds(seconds)));
