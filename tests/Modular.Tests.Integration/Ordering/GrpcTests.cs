@@ -126,6 +126,33 @@ public sealed class GrpcTests(ModularApp app) : OrderingTest(app), IDisposable
         Assert.Equal("Product not found.", missing.Message);
     }
 
+    /// <summary>Metadata a broken or hostile client sends where the token goes: refused as unauthenticated, never a
+    /// server fault, and the service is not called.</summary>
+    [Theory]
+    [InlineData("Bearer")]
+    [InlineData("Bearer ")]
+    [InlineData("Bearer not.a.token")]
+    [InlineData("Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYWxsb3J5In0.")] // alg none, unsigned
+    [InlineData("Basic YWxpY2U6c2VjcmV0")]
+    [InlineData("bearer-but-not-really")]
+    public async Task bad_authorization_metadata_is_unauthenticated(string authorization)
+    {
+        var products = new Products.ProductsClient(Channel);
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            products.GetProductAsync(new GetProductRequest { Id = Guid.NewGuid().ToString() }, new Metadata { { "authorization", authorization } }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task an_oversized_token_is_unauthenticated()
+    {
+        var products = new Products.ProductsClient(Channel);
+        var huge = "Bearer " + new string('a', 16 * 1024);
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            products.GetProductAsync(new GetProductRequest { Id = Guid.NewGuid().ToString() }, new Metadata { { "authorization", huge } }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
     /// <summary>Bytes that are not the method's request message (a broken client, a hostile one): refused as invalid, with
     /// the same details as any refusal, not ended as UNKNOWN (a server fault); the service is never called.</summary>
     [Theory]
