@@ -26,7 +26,9 @@ public sealed partial class ExtractionGuideTests
 
         try
         {
-            var result = await Tool.RunAsync("env", [$"ConnectionStrings__Postgres={database.ConnectionString}", "bash", script],
+            // The run's role secret, not .local's: the roles belong to the test server, which every test shares.
+            var result = await Tool.RunAsync("env", [$"ConnectionStrings__Postgres={database.ConnectionString}",
+                    $"Modular__Database__RoleSecret={Topology.RoleSecret}", "bash", script],
                 Tool.RepositoryRoot(), TimeSpan.FromMinutes(5));
 
             Assert.True(result.ExitCode == 0, $"the guide failed (exit {result.ExitCode}):\n{result.Output}\n{result.Error}");
