@@ -79,9 +79,8 @@ public class ModularApp : IAsyncLifetime
 
     private readonly string _signingKey = EmbeddedIssuer.NewKey();
 
-    /// <summary>The secret the roles' passwords are derived from (<c>Modular:Database:RoleSecret</c>): one per test run,
-    /// since roles belong to the server that every host shares (and it checks passwords: scram-sha-256).</summary>
-    public static string RoleSecret { get; } = EmbeddedIssuer.NewKey();
+    /// <summary>The secret the roles' passwords are derived from: the test server's (<see cref="TestDatabase.RoleSecret"/>).</summary>
+    public static string RoleSecret => TestDatabase.RoleSecret;
 
     /// <summary>The host's embedded issuer: tokens for any subject and roles.</summary>
     public EmbeddedIssuer Tokens => EmbeddedIssuer.FromBase64(_signingKey);

@@ -19,6 +19,15 @@ public sealed class TestDatabase : IAsyncDisposable
         _server = server;
     }
 
+    /// <summary>
+    /// The secret the roles' passwords derive from (<c>Modular:Database:RoleSecret</c>) for every host on the test server.
+    /// Roles belong to the server, and it checks passwords (scram-sha-256): every process testing against it — this
+    /// suite, a generated module's, <c>make run</c>'s — must derive the same passwords, so the secret comes from the
+    /// server's own (random) admin connection string rather than from each process.
+    /// </summary>
+    public static string RoleSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes("modular-test-roles|" + (Environment.GetEnvironmentVariable(ServerVariable) ?? Guid.NewGuid().ToString()))));
+
     public string Name { get; }
     public string ConnectionString { get; }
 

@@ -189,9 +189,8 @@ public abstract class Topology : IAsyncLifetime
 
     public const string RoleSecretKey = "Modular:Database:RoleSecret";
 
-    /// <summary>The secret the roles' passwords derive from, one per test run: roles belong to the server, so every host
-    /// and every database-roles run of the run must use this one (the test server checks passwords: scram-sha-256).</summary>
-    public static string RoleSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    /// <summary>The secret the roles' passwords derive from: the test server's (<see cref="TestDatabase.RoleSecret"/>).</summary>
+    public static string RoleSecret => TestDatabase.RoleSecret;
 
     /// <summary>The topology's database as the tests reach it (the superuser; not a deployment's view of it).</summary>
     public string DatabaseConnectionString => Database.ConnectionString;
