@@ -23,12 +23,13 @@ WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Modular__GrpcUrl=http://*:8081 \
+    Modular__ManagementUrl=http://*:8082 \
     Modular__Metrics__Enabled=true \
     Modular__Logging__Format=json \
     Modular__CodeGeneration=Static \
     DOTNET_gcServer=0
-# 8080: HTTP (REST, Swagger, health); 8081: gRPC (HTTP/2 without TLS)
-EXPOSE 8080 8081
+# 8080: HTTP (REST, Swagger, health); 8081: gRPC (HTTP/2 without TLS); 8082: operators (/ops, /api/admin, /metrics, health)
+EXPOSE 8080 8081 8082
 # The non-root user of the official ASP.NET images (uid 1654).
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Modular.Host.dll"]

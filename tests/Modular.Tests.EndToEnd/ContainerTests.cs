@@ -22,6 +22,9 @@ public class RunningContainer : IAsyncLifetime, IDisposable
     public string Id { get; private set; } = "";
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The container's operators' listener (the image's <c>Modular__ManagementUrl</c>, here on a free port).</summary>
+    public Uri Management { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var image = System.Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } value
@@ -29,12 +32,15 @@ public class RunningContainer : IAsyncLifetime, IDisposable
             : throw new InvalidOperationException($"{ImageVariable} is not set: run `make test`, which builds the image with podman.");
         _database = await TestDatabase.CreateAsync("container");
         var port = Server.FreeLoopbackPort();
+        var management = Server.FreeLoopbackPort();
+        Management = new Uri($"http://127.0.0.1:{management}");
         Id = (await Tool.RunAsync("podman",
         [
             "run", "--detach", "--label", "modular.test", "--network", "host",
             "--env", $"ConnectionStrings__Postgres={_database.ConnectionString}",
             "--env", $"ASPNETCORE_HTTP_PORTS={port}",
             "--env", $"Modular__GrpcUrl=http://*:{Server.FreeLoopbackPort()}", // the host network: not the image's 8081
+            "--env", $"Modular__ManagementUrl=http://*:{management}", // nor its 8082
             "--env", $"Modular__Authentication__SigningKey={Topologies.Topology.SigningKey}",
             .. Environment.SelectMany(e => new[] { "--env", e }),
             image,
@@ -110,7 +116,7 @@ public sealed class ContainerTests(RunningContainer container) : IClassFixture<R
         var handled = "";
         await ShopClient.EventuallyAsync(async () =>
         {
-            var metrics = await container.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            var metrics = await container.Http.GetStringAsync(new Uri(container.Management, "/metrics"));
             handled = string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("wolverine_execution_time_Milliseconds_count{", StringComparison.Ordinal)));
             return handled.Contains("ProductAddedEvent", StringComparison.Ordinal);
         }, () => $"no ProductAddedEvent handled in /metrics:\n{handled}");

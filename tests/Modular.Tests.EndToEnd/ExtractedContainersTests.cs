@@ -46,6 +46,7 @@ public sealed class ExtractedComposeContainers : IAsyncLifetime
             var environment = services.At(service, "environment").ToDictionary(e => (string)e.Key, e => Rewrite((string)e.Key, (string)e.Value));
             environment["ASPNETCORE_HTTP_PORTS"] = _ports[service].ToString(System.Globalization.CultureInfo.InvariantCulture);
             environment["Modular__GrpcUrl"] = $"http://*:{_grpcPorts[service]}"; // the host network: not the image's 8081
+            environment["Modular__ManagementUrl"] = $"http://*:{Server.FreeLoopbackPort()}"; // nor its 8082
             environment["Modular__Gateway__HealthCheckInterval"] = "00:00:01";
             Ids[service] = (await Tool.RunAsync("podman",
             [

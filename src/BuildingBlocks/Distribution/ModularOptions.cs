@@ -45,6 +45,9 @@ public sealed class ModularOptions
     /// <summary>The gRPC listener (HTTP/2 without TLS); unset: none.</summary>
     public string? GrpcUrl { get; set; }
 
+    /// <summary>The operators' listener (<c>/ops</c>, the admin API, <c>/metrics</c>); unset: those share the deployment's URLs.</summary>
+    public string? ManagementUrl { get; set; }
+
     /// <summary><c>Static</c>: handler code generated at build time (the image's); <c>Dynamic</c>: compiled at start.</summary>
     public TypeLoadMode CodeGeneration { get; set; } = TypeLoadMode.Dynamic;
 

@@ -6,6 +6,7 @@ namespace Modular.Tests.EndToEnd.Deployment;
 public sealed class DeploymentFileTests
 {
     private static readonly string Root = Tool.RepositoryRoot();
+    private static readonly string[] Probes = ["startupProbe", "livenessProbe", "readinessProbe"];
 
     [Fact]
     public async Task compose_file_is_valid_and_wires_the_app_to_its_database()
@@ -22,7 +23,7 @@ public sealed class DeploymentFileTests
         Assert.Equal("service_completed_successfully", services.At("app", "depends_on", "roles").Text("condition"));
         Assert.Equal(2, config.Split($"Modular__Database__RoleSecret: {Topologies.Topology.RoleSecret}").Length - 1);
         AssertLeastPrivilege(services, "roles", ["app"]);
-        Assert.Equal(["8080", "8081"], services.At("app").List("ports").Cast<Dictionary<object, object>>().Select(p => p.Text("target")));
+        Assert.Equal(["8080", "8081", "8082"], services.At("app").List("ports").Cast<Dictionary<object, object>>().Select(p => p.Text("target")));
     }
 
     /// <summary>Only the one-shot roles step holds the admin's login; the app is told where the database is, and logs
@@ -68,7 +69,7 @@ public sealed class DeploymentFileTests
             Assert.All(instances, u => Assert.Equal(("ordering", port), (deployments[u.Host], u.Port)));
         }
 
-        Assert.Equal(["8080", "8081"], services.At("core").List("ports").Cast<Dictionary<object, object>>().Select(p => p.Text("target")));
+        Assert.Equal(["8080", "8081", "8082"], services.At("core").List("ports").Cast<Dictionary<object, object>>().Select(p => p.Text("target")));
         AssertLeastPrivilege(services, "roles", ["core", "ordering-1", "ordering-2"]);
     }
 
@@ -106,7 +107,10 @@ public sealed class DeploymentFileTests
             Assert.Contains(container.List("envFrom").Cast<Dictionary<object, object>>(), s => s.TryGetValue("configMapRef", out var r) && ((Dictionary<object, object>)r).Text("name") == "modular-topology");
             Assert.Equal("/health/live", container.At("livenessProbe", "httpGet").Text("path"));
             Assert.Equal("/health/ready", container.At("readinessProbe", "httpGet").Text("path"));
-            Assert.Equal(["http:8080", "grpc:8081"], container.List("ports").Cast<Dictionary<object, object>>().Select(p => $"{p.Text("name")}:{p.Text("containerPort")}"));
+            Assert.Equal(["http:8080", "grpc:8081", "management:8082"], container.List("ports").Cast<Dictionary<object, object>>().Select(p => $"{p.Text("name")}:{p.Text("containerPort")}"));
+            // Probes and Prometheus on the operators' listener (health answers on both; /metrics only there).
+            foreach (var probe in Probes) Assert.Equal("management", container.At(probe, "httpGet").Text("port"));
+            Assert.Equal("8082", deployment.At("spec", "template", "metadata", "annotations").Text("prometheus.io/port"));
             // The admin's login (modular-database-admin) goes to the database-roles init container only.
             var init = (Dictionary<object, object>)deployment.At("spec", "template", "spec").List("initContainers").Single();
             Assert.Equal(["database-roles"], init.List("args").Cast<string>());
@@ -133,7 +137,8 @@ public sealed class DeploymentFileTests
         Assert.Contains("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("USER $APP_UID", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("EXPOSE 8080 8081", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("EXPOSE 8080 8081 8082", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("Modular__ManagementUrl=http://*:8082", dockerfile, StringComparison.Ordinal);
         Assert.Contains("Modular__GrpcUrl=http://*:8081", dockerfile, StringComparison.Ordinal);
     }
 

@@ -22,20 +22,23 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <param name="prefix">A command the host runs under, e.g. <c>ip netns exec NAME</c> for a network namespace.</param>
     /// <param name="grpcUrl">Its gRPC listener (<c>Modular:GrpcUrl</c>); none when null.</param>
-    public HostProcess(string name, Uri url, IReadOnlyList<string> prefix, Uri? grpcUrl = null)
+    /// <param name="managementUrl">Its operators' listener (<c>Modular:ManagementUrl</c>); none when null.</param>
+    public HostProcess(string name, Uri url, IReadOnlyList<string> prefix, Uri? grpcUrl = null, Uri? managementUrl = null)
     {
         Name = name;
         Url = url;
         _prefix = prefix;
         GrpcUrl = grpcUrl;
+        ManagementUrl = managementUrl;
     }
 
     public string Name { get; }
     public Uri Url { get; }
     public Uri? GrpcUrl { get; }
+    public Uri? ManagementUrl { get; }
 
     /// <summary>A process like this one, not started: a restarted container on the same addresses.</summary>
-    public HostProcess Fresh() => new(Name, Url, _prefix, GrpcUrl);
+    public HostProcess Fresh() => new(Name, Url, _prefix, GrpcUrl, ManagementUrl);
     public bool HasExited => _process is { HasExited: true };
     public string Output { get { lock (_output) return _output.ToString(); } }
     public int ExitCode => _process!.ExitCode;
@@ -67,6 +70,7 @@ public sealed class HostProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(Url.ToString());
         if (GrpcUrl is not null) start.ArgumentList.Add($"--Modular:GrpcUrl={GrpcUrl}");
+        if (ManagementUrl is not null) start.ArgumentList.Add($"--Modular:ManagementUrl={ManagementUrl}");
         foreach (var setting in settings) start.ArgumentList.Add(setting);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Logging__LogLevel__Default"] = "Warning";

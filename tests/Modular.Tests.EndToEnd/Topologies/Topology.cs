@@ -167,6 +167,8 @@ public abstract class Topology : IAsyncLifetime
             var grpc = instances.Where(p => p.GrpcUrl is not null).ToList();
             for (var i = 0; i < grpc.Count; i++)
                 settings.Add($"--Services:{name}:grpc:{i}={grpc[i].GrpcUrl}");
+            for (var i = 0; i < instances.Count; i++) // instance i's operators' listener, beside its http:i
+                if (instances[i].ManagementUrl is { } management) settings.Add($"--Services:{name}:management:{i}={management}");
         }
 
         // Fast enough for a test to see an instance go; production keeps the defaults.

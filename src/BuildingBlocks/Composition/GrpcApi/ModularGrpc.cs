@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Modular.BuildingBlocks.Composition.Http;
 using Modular.BuildingBlocks.Composition.Modules;
 
 namespace Modular.BuildingBlocks.Composition.GrpcApi;
@@ -41,17 +42,10 @@ public static class ModularGrpc
         builder.Services.AddScoped(typeof(ModuleWrites<>));
 
         if (grpcUrl is not { Length: > 0 } text) return;
-        if (!Uri.TryCreate(text.Replace("*", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
-            throw new ModularConfigurationException($"{UrlKey} is '{text}': give an http:// URL with a port, e.g. http://*:8081 (gRPC without TLS).");
-        var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) is { Length: > 0 } configured
-            ? configured
-            : builder.WebHost.GetSetting(WebHostDefaults.HttpPortsKey) is { Length: > 0 } ports
-                ? string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => $"http://*:{p}"))
-                : "http://localhost:5000";
-        builder.WebHost.UseUrls($"{urls};{text}");
+        var port = ListenerUrls.Add(builder, UrlKey, text, "http://*:8081 (gRPC without TLS)");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
         {
-            if (endpoint.IPEndPoint?.Port == url.Port) endpoint.Protocols = HttpProtocols.Http2;
+            if (endpoint.IPEndPoint?.Port == port) endpoint.Protocols = HttpProtocols.Http2;
         }));
     }
 

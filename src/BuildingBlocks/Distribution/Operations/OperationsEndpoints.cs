@@ -88,7 +88,7 @@ public static class OperationsEndpoints
             if (instances?.InstancesOf(deployment.Name) is not { } known)
                 return DeploymentStatus.Of(deployment, "unknown", null, null,
                     map.Gateway is { } gateway ? $"Ask the gateway ({gateway.Name}): it sees every deployment." : "No gateway sees the other deployments.");
-            var remote = await RemoteWorkAsync(context, services, known, ct);
+            var remote = await RemoteWorkAsync(context, services, deployment, known, ct);
             return DeploymentStatus.Of(deployment, remote.Status, known, remote.Work, remote.Problem);
         }));
         return TypedResults.Ok(new OperationsView(map.Current.Name, map.Gateway?.Name, map.Transport.ToString(), described.Modules,
@@ -106,21 +106,26 @@ public static class OperationsEndpoints
     /// A remote deployment's work, from the first of its live instances that answers: <c>up</c> with its work,
     /// <c>down</c> when none answers, <c>unknown</c> when one answers but refuses (e.g. the token is not an admin's there).
     /// </summary>
-    private static async Task<RemoteWork> RemoteWorkAsync(HttpContext context, IServiceProvider services,
+    private static async Task<RemoteWork> RemoteWorkAsync(HttpContext context, IServiceProvider services, Deployment deployment,
         IReadOnlyList<InstanceView> instances, CancellationToken ct)
     {
         var live = instances.Where(i => i.Health != "Unhealthy").ToList();
         if (live.Count == 0) return new RemoteWork("down", null, "Every instance failed its health checks.");
         return await AskInstancesAsync(live,
-                   instance => Send(context, services, HttpMethod.Get, new Uri(new Uri(instance.Address), $"{Route}/work"), ct),
+                   instance => Send(context, services, HttpMethod.Get, new Uri(AdminAddressOf(services, deployment, instance), $"{Route}/work"), ct),
                    async response => response.IsSuccessStatusCode
                        ? new RemoteWork("up", await response.Content.ReadFromJsonAsync<DeploymentWork>(Json, ct), null)
-                       : (int)response.StatusCode is >= 400 and < 500
-                           ? new RemoteWork("unknown", null, $"It refused to say ({(int)response.StatusCode}): its admin API needs an admin's token.")
-                           : null,
+                       : response.StatusCode == System.Net.HttpStatusCode.NotFound
+                           ? new RemoteWork("unknown", null, $"It has no admin API where it was asked (404): is {ManagementListener.UrlKey} the same on every deployment?")
+                           : (int)response.StatusCode is >= 400 and < 500
+                               ? new RemoteWork("unknown", null, $"It refused to say ({(int)response.StatusCode}): its admin API needs an admin's token.")
+                               : null,
                    ct)
                ?? new RemoteWork("down", null, $"No instance answered within {RemotePatience.TotalSeconds:0} s.");
     }
+
+    private static Uri AdminAddressOf(IServiceProvider services, Deployment deployment, InstanceView instance) =>
+        ManagementListener.AddressOf(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(), services.GetRequiredService<ModularOptions>(), deployment, instance);
 
     private sealed record RemoteWork(string Status, DeploymentWork? Work, string? Problem);
 
@@ -156,7 +161,7 @@ public static class OperationsEndpoints
 
         var live = services.GetService<IInstanceDirectory>()?.InstancesOf(target.Name)?.Where(i => i.Health != "Unhealthy").ToList() ?? [];
         var answered = await AskInstancesAsync(live,
-            instance => Send(context, services, HttpMethod.Post, new Uri(new Uri(instance.Address), $"{DeadLetterEndpoints.Route}/{id}/replay"), ct),
+            instance => Send(context, services, HttpMethod.Post, new Uri(AdminAddressOf(services, target, instance), $"{DeadLetterEndpoints.Route}/{id}/replay"), ct),
             response => Task.FromResult(Replayed(response)), ct);
         return answered ?? TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
