@@ -11,8 +11,9 @@ namespace Modular.BuildingBlocks.Composition.GrpcApi;
 /// <summary>
 /// Binds a module's gRPC service as Grpc.AspNetCore's own binder does (the generated <c>BindService</c>, each method's
 /// override on the service class, its attributes as endpoint metadata), with one difference: a request that is not a
-/// valid protobuf message answers <c>INVALID_ARGUMENT</c> with the details of any other refusal (<see cref="GrpcProblems"/>). gRPC reads the request before any interceptor runs, and the
-/// parser's exception would otherwise end the call as <c>UNKNOWN</c>, the code of a server fault.
+/// valid protobuf message answers <c>INVALID_ARGUMENT</c> with the details of any other refusal (<see cref="GrpcProblems"/>).
+/// gRPC reads the request before any interceptor runs, and the parser's exception would otherwise end the call as
+/// <c>UNKNOWN</c>, the code of a server fault.
 /// </summary>
 internal sealed class StrictRequestMethods<TService> : IServiceMethodProvider<TService> where TService : class
 {
