@@ -10,8 +10,6 @@ namespace Modular.BuildingBlocks.Composition.Persistence;
 /// </summary>
 public static class SchemaChanges
 {
-    public const string ApplyOnStartupKey = "Modular:Database:ApplyChangesOnStartup";
-
     internal static JasperFx.AutoCreate AutoCreate(bool applyChangesOnStartup) =>
         applyChangesOnStartup ? JasperFx.AutoCreate.CreateOrUpdate : JasperFx.AutoCreate.None;
 }
