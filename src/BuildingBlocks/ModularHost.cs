@@ -101,7 +101,7 @@ public static class ModularHost
         services.AddWolverineHttp();
         builder.AddRequestLimits(options.MaxRequestBodySize);
         builder.AddModularGrpc(options.GrpcUrl, options.MaxRequestBodySize);
-        services.AddSingleton(new ManagementPort(builder.AddManagementListener(options.ManagementUrl)));
+        builder.AddManagementListener(options.ManagementUrl);
         services.AddModularOpenApi(Title);
         services.AddModularAuthentication(options.Authentication, builder.Environment, available,
             cacheValidatedTokens: !BenchSwitches.Off(BenchSwitches.TokenCache));
@@ -177,7 +177,7 @@ public static class ModularHost
             app.UseStatusCodePages();
         }
 
-        app.UseManagementListener(app.Services.GetRequiredService<ManagementPort>().Port);
+        app.UseManagementListener();
 
         if (!BenchSwitches.Off(BenchSwitches.CallerStripping)) app.UseCallerHeaderStripping();
         var authenticates = !BenchSwitches.Off(BenchSwitches.Authentication);
@@ -280,7 +280,4 @@ public static class ModularHost
         // (AutoProvision). No resource setup at start, so a broker that is down does not fail the host before
         // BrokerGate can wait for it.
     }
-
-    /// <summary>The operators' listener's port, when <c>Modular:ManagementUrl</c> names one.</summary>
-    private sealed record ManagementPort(int? Port);
 }

@@ -5,7 +5,7 @@ using Modular.BuildingBlocks.Composition.Modules;
 namespace Modular.BuildingBlocks.Composition.Http;
 
 /// <summary>A listener of its own beside the deployment's URLs (gRPC's, the management one), as one setting names it.</summary>
-public static class ListenerUrls
+internal static class ListenerUrls
 {
     /// <summary>Adds <paramref name="text"/> (<c>http://host:port</c>, <c>*</c> for every address) to the URLs Kestrel
     /// listens on; anything else stops the host with one line naming <paramref name="key"/>. Returns its port.</summary>

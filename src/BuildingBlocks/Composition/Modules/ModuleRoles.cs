@@ -106,19 +106,16 @@ public static class ModuleRoles
             sql.AppendLine($"GRANT {QueuesRole} TO {role};");
             Own(sql, schema, role);
             // The queue tables this role creates, every messaging role may use (default privileges are per creator).
-            foreach (var kind in (string[])["TABLES", "SEQUENCES", "ROUTINES"])
-                sql.AppendLine($"ALTER DEFAULT PRIVILEGES FOR ROLE {role} IN SCHEMA {queueSchema} GRANT ALL ON {kind} TO {QueuesRole};");
+            GrantFuture(sql, role, queueSchema, QueuesRole);
             foreach (var module in deployment.Modules)
             {
                 sql.AppendLine($"GRANT {role} TO {RoleOf(module)};");
                 // Wolverine's tables, if a module's store creates them first, are the deployment's too.
-                foreach (var kind in (string[])["TABLES", "SEQUENCES", "ROUTINES"])
-                    sql.AppendLine($"ALTER DEFAULT PRIVILEGES FOR ROLE {RoleOf(module)} IN SCHEMA {schema} GRANT ALL ON {kind} TO {role};");
+                GrantFuture(sql, RoleOf(module), schema, role);
             }
         }
 
-        foreach (var kind in (string[])["TABLES", "SEQUENCES", "ROUTINES"])
-            sql.AppendLine($"ALTER DEFAULT PRIVILEGES FOR ROLE {admin} IN SCHEMA {queueSchema} GRANT ALL ON {kind} TO {QueuesRole};");
+        GrantFuture(sql, admin, queueSchema, QueuesRole);
         return sql.ToString();
     }
 
@@ -147,10 +144,18 @@ public static class ModuleRoles
             """);
     }
 
+    private static readonly string[] Kinds = ["TABLES", "SEQUENCES", "ROUTINES"];
+
+    /// <summary>What is in <paramref name="schema"/> now, usable by <paramref name="role"/>.</summary>
     private static void GrantAll(StringBuilder sql, string schema, string role)
     {
-        foreach (var kind in (string[])["TABLES", "SEQUENCES", "ROUTINES"])
-            sql.AppendLine($"GRANT ALL ON ALL {kind} IN SCHEMA {schema} TO {role};");
+        foreach (var kind in Kinds) sql.AppendLine($"GRANT ALL ON ALL {kind} IN SCHEMA {schema} TO {role};");
+    }
+
+    /// <summary>What <paramref name="creator"/> makes in <paramref name="schema"/> from now on, usable by <paramref name="role"/>.</summary>
+    private static void GrantFuture(StringBuilder sql, string creator, string schema, string role)
+    {
+        foreach (var kind in Kinds) sql.AppendLine($"ALTER DEFAULT PRIVILEGES FOR ROLE {creator} IN SCHEMA {schema} GRANT ALL ON {kind} TO {role};");
     }
 
     private static string CreateRole(string role, string login) =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Modular.BuildingBlocks.Composition.Http;
 using Modular.BuildingBlocks.Composition.Observability;
 using Modular.BuildingBlocks.Distribution.Topology;
@@ -14,17 +15,19 @@ namespace Modular.BuildingBlocks.Distribution.Operations;
 /// balancer probes the port it sends traffic to). One setting for the whole map: a gateway asks the other deployments'
 /// instances for their operations data on theirs (<see cref="AddressOf"/>). Unset: everything on the deployment's URLs.
 /// </summary>
-public static class ManagementListener
+internal static class ManagementListener
 {
     public const string UrlKey = "Modular:ManagementUrl";
 
-    /// <summary>Adds the listener; its port, or null when there is none.</summary>
-    public static int? AddManagementListener(this WebApplicationBuilder builder, string? url) =>
-        url is { Length: > 0 } text ? ListenerUrls.Add(builder, UrlKey, text, "http://*:8082") : null;
+    /// <summary>The listener's port; null when there is none.</summary>
+    internal sealed record Port(int? Number);
 
-    public static void UseManagementListener(this IApplicationBuilder app, int? port)
+    public static void AddManagementListener(this WebApplicationBuilder builder, string? url) =>
+        builder.Services.AddSingleton(new Port(url is { Length: > 0 } text ? ListenerUrls.Add(builder, UrlKey, text, "http://*:8082") : null));
+
+    public static void UseManagementListener(this IApplicationBuilder app)
     {
-        if (port is not { } management) return;
+        if (app.ApplicationServices.GetRequiredService<Port>().Number is not { } management) return;
         app.Use((context, next) =>
         {
             var path = context.Request.Path;
@@ -45,16 +48,16 @@ public static class ManagementListener
     /// <c>Services:&lt;host&gt;:management:&lt;n&gt;</c> entry (n: its index among <c>Services:&lt;host&gt;:http</c>), else the same
     /// host on the management port; without one, the address it serves on.
     /// </summary>
-    public static Uri AddressOf(IConfiguration configuration, ModularOptions options, Deployment deployment, InstanceView instance)
+    public static Uri AddressOf(IServiceProvider services, Deployment deployment, InstanceView instance)
     {
         var served = new Uri(instance.Address);
-        if (options.ManagementUrl is not { Length: > 0 } url) return served;
+        if (services.GetRequiredService<Port>().Number is not { } port) return served;
+        var configuration = services.GetRequiredService<IConfiguration>();
         var host = deployment.Url.Host;
         var http = configuration.GetSection($"Services:{host}:http").GetChildren().ToList();
         var index = http.FindIndex(entry => Uri.TryCreate(entry.Value, UriKind.Absolute, out var address)
                                             && Uri.Compare(address, served, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
         if (index >= 0 && configuration[$"Services:{host}:management:{http[index].Key}"] is { Length: > 0 } listed) return new Uri(listed);
-        var port = new Uri(url.Replace("*", "0.0.0.0", StringComparison.Ordinal)).Port;
         return new UriBuilder(served) { Port = port }.Uri;
     }
 }

@@ -112,7 +112,7 @@ public static class OperationsEndpoints
         var live = instances.Where(i => i.Health != "Unhealthy").ToList();
         if (live.Count == 0) return new RemoteWork("down", null, "Every instance failed its health checks.");
         return await AskInstancesAsync(live,
-                   instance => Send(context, services, HttpMethod.Get, new Uri(AdminAddressOf(services, deployment, instance), $"{Route}/work"), ct),
+                   instance => Send(context, services, HttpMethod.Get, new Uri(ManagementListener.AddressOf(services, deployment, instance), $"{Route}/work"), ct),
                    async response => response.IsSuccessStatusCode
                        ? new RemoteWork("up", await response.Content.ReadFromJsonAsync<DeploymentWork>(Json, ct), null)
                        : response.StatusCode == System.Net.HttpStatusCode.NotFound
@@ -123,9 +123,6 @@ public static class OperationsEndpoints
                    ct)
                ?? new RemoteWork("down", null, $"No instance answered within {RemotePatience.TotalSeconds:0} s.");
     }
-
-    private static Uri AdminAddressOf(IServiceProvider services, Deployment deployment, InstanceView instance) =>
-        ManagementListener.AddressOf(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(), services.GetRequiredService<ModularOptions>(), deployment, instance);
 
     private sealed record RemoteWork(string Status, DeploymentWork? Work, string? Problem);
 
@@ -161,7 +158,7 @@ public static class OperationsEndpoints
 
         var live = services.GetService<IInstanceDirectory>()?.InstancesOf(target.Name)?.Where(i => i.Health != "Unhealthy").ToList() ?? [];
         var answered = await AskInstancesAsync(live,
-            instance => Send(context, services, HttpMethod.Post, new Uri(AdminAddressOf(services, target, instance), $"{DeadLetterEndpoints.Route}/{id}/replay"), ct),
+            instance => Send(context, services, HttpMethod.Post, new Uri(ManagementListener.AddressOf(services, target, instance), $"{DeadLetterEndpoints.Route}/{id}/replay"), ct),
             response => Task.FromResult(Replayed(response)), ct);
         return answered ?? TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
