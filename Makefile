@@ -27,7 +27,7 @@ module-map:
 
 ## Write each module's contract schema (and a payload fixture for each new message); a test fails when they are stale.
 contracts:
-	@dotnet run --project src/Host -- modules contracts $(CURDIR)
+	@dotnet run --project src/Host -- contracts $(CURDIR)
 
 ## A new module from templates/modular-module, wired into the solution and the Host: make module NAME=Shipping
 module:

@@ -23,7 +23,7 @@ rm -f src/Host/Internal/Generated/WolverineHandlers/GeneratedHandlerRegistry.cs 
 # READY_TO_RUN=true: assemblies compiled ahead of time for this machine's platform (crossgen2), not JIT-compiled at start.
 r2r=()
 [[ ${READY_TO_RUN:-false} == true ]] && r2r=(-r "linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')" --self-contained false -p:PublishReadyToRun=true)
-# BENCH_SWITCHES=true: bench/budget.sh's build, with the switches of src/BuildingBlocks/BenchSwitches.cs compiled in.
+# BENCH_SWITCHES=true: bench/budget.sh's build, with the switches of src/BuildingBlocks/Modular.Platform/BenchSwitches.cs compiled in.
 [[ ${BENCH_SWITCHES:-false} == true ]] && r2r+=(-p:BenchSwitches=true)
 dotnet publish src/Host -c Release -o "$out" -nologo -v q -p:UseAppHost=false "${r2r[@]}" >/dev/null
 echo "$out"

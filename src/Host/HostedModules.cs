@@ -1,7 +1,7 @@
-using Modular.BuildingBlocks.Composition.Modules;
 using Modular.Modules.Catalog;
 using Modular.Modules.Ordering;
 using Modular.Modules.Payments;
+using Modular.Sdk;
 
 namespace Modular.Host;
 

@@ -1,20 +1,14 @@
 using JasperFx;
-using Modular.BuildingBlocks;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Security;
-using Modular.BuildingBlocks.Distribution;
-using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Host;
+using Modular.Platform;
+using Modular.Platform.Commands;
+using Modular.Platform.Composition.Modules;
 
 var builder = WebApplication.CreateBuilder(args);
 try
 {
-    // `modules [text|json|mermaid]`, `modules doc <file>`: the module map, without starting anything.
-    if (ModuleMapCommand.Handles(args)) return ModuleMapCommand.Run(args, HostedModules.All, builder.Configuration, Console.Out);
-    // `token [--subject alice] [--roles customer]`: a token of the embedded issuer (make token).
-    if (TokenCommand.Handles(args)) return TokenCommand.Run(args, ModularOptions.Read(builder.Configuration).Authentication, Console.Out);
-    // `database-roles`: each module's PostgreSQL role and schema (make run and make test run it first).
-    if (DatabaseRolesCommand.Handles(args)) return await DatabaseRolesCommand.RunAsync(HostedModules.All, builder.Configuration, Console.Out);
+    // `modules`, `contracts`, `token`, `database-roles`: the host's own commands, without starting anything.
+    if (await ModularCommands.TryRunAsync(args, HostedModules.All, builder.Configuration, Console.Out) is { } exitCode) return exitCode;
     builder.AddModular(HostedModules.All);
 }
 catch (ModularConfigurationException e)

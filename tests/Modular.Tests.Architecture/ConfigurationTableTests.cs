@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Modular.BuildingBlocks.Distribution;
+using Modular.Platform.Distribution;
 using Modular.Tests.Support;
 
 namespace Modular.Tests.Architecture;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Host;
+using Modular.Platform.Composition.Modules;
+using Modular.Platform.Distribution.Topology;
 using Modular.Tests.Support;
 
 namespace Modular.Tests.Architecture;

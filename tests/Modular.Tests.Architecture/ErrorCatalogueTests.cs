@@ -1,4 +1,4 @@
-using Modular.BuildingBlocks.Composition.Http;
+using Modular.Platform.Composition.Http;
 using Modular.Tests.Support;
 
 namespace Modular.Tests.Architecture;

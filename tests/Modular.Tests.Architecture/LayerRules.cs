@@ -5,14 +5,15 @@ using NetArchTest.Rules;
 namespace Modular.Tests.Architecture;
 
 /// <summary>
-/// The layering of BuildingBlocks (ADR 0021) as functions returning violations (empty = rule holds): <c>Composition</c>
+/// The layering of the platform (ADR 0021) as functions returning violations (empty = rule holds): <c>Composition</c>
 /// (modules, stores, HTTP, OpenAPI, health…) knows nothing of <c>Distribution</c> (topology, transports, gateway,
-/// operations) nor of the host that wires both, and no two namespaces use each other, directly or round a loop.
+/// operations) nor of the host that wires both, the build-time commands sit on both as the host does, and no two namespaces use each other, directly or round a loop.
 /// </summary>
 public static class LayerRules
 {
     public const string Composition = "Composition";
     public const string Distribution = "Distribution";
+    public const string Commands = "Commands";
 
     /// <summary>Which namespaces of <paramref name="assembly"/> under <paramref name="root"/> use which others, with the types that do.</summary>
     public static IReadOnlyList<NamespaceUse> Uses(Assembly assembly, string root)
@@ -43,10 +44,15 @@ public static class LayerRules
             .Select(u => u.ToString())
             .ToList();
 
-    /// <summary>Every namespace under <paramref name="root"/> but the root itself (the host) belongs to one of the two layers.</summary>
+    /// <summary>Every use of the build-time commands (which, like the host, sit on both layers) by either layer.</summary>
+    public static IReadOnlyList<string> NothingUsesTheCommands(IReadOnlyList<NamespaceUse> uses, string root) =>
+        uses.Where(u => IsIn(u.Used, root, Commands) && !IsIn(u.User, root, Commands)).Select(u => u.ToString()).ToList();
+
+    /// <summary>Every namespace under <paramref name="root"/> but the root itself (the host) belongs to a layer or to the commands.</summary>
     public static IReadOnlyList<string> EveryNamespaceHasALayer(Assembly assembly, string root) =>
         assembly.GetTypes().Select(t => t.Namespace).OfType<string>()
-            .Where(ns => ns.StartsWith(root + ".", StringComparison.Ordinal) && !IsIn(ns, root, Composition) && !IsIn(ns, root, Distribution))
+            .Where(ns => ns.StartsWith(root + ".", StringComparison.Ordinal) && !IsIn(ns, root, Composition) && !IsIn(ns, root, Distribution)
+                         && !IsIn(ns, root, Commands))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Every use that lies on a cycle (its used namespace leads back to its user, directly or round a loop).</summary>

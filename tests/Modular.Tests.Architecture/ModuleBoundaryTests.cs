@@ -14,8 +14,20 @@ public sealed class ModuleBoundaryTests
             Modules.All.Select(m => m.Internals.Assembly.GetName().Name!).Order());
 
     [Fact]
-    public void building_blocks_know_no_module() =>
-        Assert.Empty(ModuleRules.BuildingBlocksKnowNoModule(TypeSet.Of(Modules.BuildingBlocks), Modules.All));
+    public void the_sdk_and_the_platform_know_no_module()
+    {
+        Assert.Empty(ModuleRules.BuildingBlocksKnowNoModule(TypeSet.Of(Modules.Sdk), Modules.All));
+        Assert.Empty(ModuleRules.BuildingBlocksKnowNoModule(TypeSet.Of(Modules.Platform), Modules.All));
+    }
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void a_module_sees_the_sdk_and_no_more_of_the_framework(string module)
+    {
+        var internals = Find(module).Internals.Assembly;
+        Assert.Contains(internals.GetReferencedAssemblies(), a => a.Name == Modules.Sdk.GetName().Name); // not vacuous
+        Assert.Empty(ModuleRules.ModuleSeesOnlyTheSdk(internals, Modules.Sdk));
+    }
 
     [Fact]
     public void modules_reference_other_modules_only_through_their_contracts()

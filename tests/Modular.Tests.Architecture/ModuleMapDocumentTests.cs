@@ -1,5 +1,6 @@
-using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Host;
+using Modular.Platform.Commands;
+using Modular.Platform.Distribution.Topology;
 using Modular.Tests.Support;
 
 namespace Modular.Tests.Architecture;

@@ -23,6 +23,17 @@ public static class ModuleRules
         return byType.Concat(byReference).ToList();
     }
 
+    /// <summary>
+    /// A module's internals reference, of this solution, only the module SDK, contracts and their own Contracts: never the
+    /// platform (topology, gateway, host), which the compiler then keeps out of reach (ADR 0021).
+    /// </summary>
+    public static IReadOnlyList<string> ModuleSeesOnlyTheSdk(Assembly module, Assembly sdk) =>
+        module.GetReferencedAssemblies().Select(a => a.Name!)
+            .Where(n => n.StartsWith("Modular.", StringComparison.Ordinal) && n != sdk.GetName().Name
+                        && !(n.StartsWith(ModulesPrefix, StringComparison.Ordinal) && n.EndsWith(".Contracts", StringComparison.Ordinal)))
+            .Select(n => $"{module.GetName().Name} references {n}")
+            .ToList();
+
     public static IReadOnlyList<string> ModuleUsesOnlyContractsOf(TypeSet module, TypeSet other)
     {
         var internals = other.Loaded().Select(t => t.FullName!).ToArray();

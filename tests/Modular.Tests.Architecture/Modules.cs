@@ -11,7 +11,11 @@ public static class Modules
             TypeSet.Of(Assembly.Load(m.Assembly.GetName().Name + ".Contracts"))))
         .ToList();
 
-    public static Assembly BuildingBlocks => typeof(BuildingBlocks.ModularHost).Assembly;
+    /// <summary>The hosting platform: composition, distribution, commands. Only the Host references it.</summary>
+    public static Assembly Platform => typeof(Modular.Platform.ModularHost).Assembly;
+
+    /// <summary>The module SDK: all a module sees of the framework.</summary>
+    public static Assembly Sdk => typeof(ModuleDefinition).Assembly;
 
     /// <summary>Each pair (module, other module) for rules about crossing a boundary.</summary>
     public static IEnumerable<(ModuleAssemblies Module, ModuleAssemblies Other)> Pairs() =>

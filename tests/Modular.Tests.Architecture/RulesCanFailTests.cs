@@ -14,6 +14,12 @@ public sealed class RulesCanFailTests
             ModuleRules.BuildingBlocksKnowNoModule(Bad("BuildingBlocks"), Modules.All));
 
     [Fact]
+    public void sdk_rule_reports_a_reference_to_the_platform() =>
+        // The Host references the platform, as a module that reached for the topology or the gateway would have to.
+        Assert.Contains($"Modular.Host references {Modules.Platform.GetName().Name}",
+            ModuleRules.ModuleSeesOnlyTheSdk(typeof(Program).Assembly, Modules.Sdk));
+
+    [Fact]
     public void boundary_rule_reports_a_reference_to_another_modules_internals() =>
         Assert.Contains("Modular.Tests.Architecture.BadExamples.OtherModule.ReadsCatalogDocuments",
             ModuleRules.ModuleUsesOnlyContractsOf(Bad("OtherModule"), CatalogInternals));

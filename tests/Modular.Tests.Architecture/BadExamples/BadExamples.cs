@@ -25,7 +25,7 @@ namespace Modular.Tests.Architecture.BadExamples.OtherModule
 namespace Modular.Tests.Architecture.BadExamples.Contracts
 {
     /// <summary>Contracts that drag in the framework.</summary>
-    public sealed record LeakyCommand(Modular.BuildingBlocks.Composition.Http.FieldErrors Errors);
+    public sealed record LeakyCommand(Modular.Sdk.FieldErrors Errors);
 
     public sealed class MutableThingHappenedEvent
     {

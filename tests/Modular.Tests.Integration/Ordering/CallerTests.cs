@@ -1,5 +1,5 @@
-using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Integration.Ordering;
 

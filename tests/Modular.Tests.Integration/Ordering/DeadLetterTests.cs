@@ -1,7 +1,7 @@
-using Modular.BuildingBlocks.Composition.Security;
-using Modular.BuildingBlocks.Distribution.Operations;
 using Modular.Modules.Ordering;
 using Modular.Modules.Ordering.Contracts;
+using Modular.Platform.Composition.Security;
+using Modular.Platform.Distribution.Operations;
 
 namespace Modular.Tests.Integration.Ordering;
 

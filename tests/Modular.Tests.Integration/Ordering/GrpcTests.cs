@@ -2,10 +2,10 @@ using System.Globalization;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.GrpcApi;
 using Modular.Modules.Ordering.GrpcApi;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Integration.Ordering;
 

@@ -1,6 +1,6 @@
 using Alba;
-using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Integration.Ordering;
 

@@ -1,7 +1,7 @@
 using Alba;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Integration.Platform;
 

@@ -1,4 +1,4 @@
-using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.Platform.Composition.Persistence;
 using Modular.Tests.Support;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Composition.Modules;
+using Modular.Platform.Composition.Modules;
 using Modular.Tests.Support;
 using Wolverine;
 using Wolverine.Runtime;

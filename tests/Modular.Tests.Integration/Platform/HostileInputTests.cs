@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Alba;
-using Modular.BuildingBlocks.Composition.Http;
+using Modular.Platform.Composition.Http;
 
 namespace Modular.Tests.Integration.Platform;
 
@@ -265,7 +265,7 @@ public sealed class HostileInputTests(ModularApp app)
     [Fact]
     public async Task every_type_uri_resolves_to_its_description()
     {
-        foreach (var type in Modular.BuildingBlocks.Composition.Http.ProblemTypes.All)
+        foreach (var type in Modular.Sdk.ProblemTypes.All)
         {
             var result = await app.Host.Scenario(x =>
             {

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Integration.Platform;
 

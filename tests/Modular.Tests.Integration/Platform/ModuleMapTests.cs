@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Distribution.Topology;
+using Modular.Platform.Distribution.Topology;
 using Wolverine.Runtime.Handlers;
 
 namespace Modular.Tests.Integration.Platform;

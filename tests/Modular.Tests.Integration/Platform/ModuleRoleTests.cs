@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Alba;
-using Modular.BuildingBlocks.Composition.Modules;
+using Microsoft.Extensions.DependencyInjection;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.Contracts;
+using Modular.Platform.Composition.Modules;
 using Npgsql;
 
 namespace Modular.Tests.Integration.Platform;

@@ -1,7 +1,7 @@
 using Alba;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Composition.Modules;
 using Modular.Modules.Catalog;
+using Modular.Platform.Composition.Modules;
 using Wolverine.Runtime.Handlers;
 
 namespace Modular.Tests.Integration.Platform;

@@ -1,7 +1,7 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Composition.Modules;
 using Modular.Modules.Catalog;
+using Modular.Platform.Composition.Modules;
 
 namespace Modular.Tests.Integration.Platform;
 

@@ -1,5 +1,5 @@
 using Marten;
-using Modular.BuildingBlocks.Composition.Modules;
+using Modular.Platform.Composition.Modules;
 
 namespace Modular.Tests.Integration.Platform;
 

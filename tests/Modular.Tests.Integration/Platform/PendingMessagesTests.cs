@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Distribution.Operations;
 using Modular.Modules.Catalog.Contracts;
+using Modular.Platform.Distribution.Operations;
 using Wolverine;
 
 namespace Modular.Tests.Integration.Platform;

@@ -4,7 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Modular.Modules.Catalog.GrpcApi;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Integration.Platform;
 

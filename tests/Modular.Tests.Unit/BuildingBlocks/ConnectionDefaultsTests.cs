@@ -1,4 +1,4 @@
-using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.Platform.Composition.Persistence;
 using Npgsql;
 
 namespace Modular.Tests.Unit.BuildingBlocks;

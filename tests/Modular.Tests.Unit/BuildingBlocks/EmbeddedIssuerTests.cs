@@ -1,5 +1,5 @@
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Platform.Composition.Modules;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

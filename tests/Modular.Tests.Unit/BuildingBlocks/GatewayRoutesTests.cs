@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Distribution;
-using Modular.BuildingBlocks.Distribution.Gateway;
-using Modular.BuildingBlocks.Distribution.Topology;
+using Modular.Platform.Composition.Modules;
+using Modular.Platform.Distribution;
+using Modular.Platform.Distribution.Gateway;
+using Modular.Platform.Distribution.Topology;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

@@ -1,7 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
-using Modular.BuildingBlocks.Composition.GrpcApi;
-using Modular.BuildingBlocks.Composition.Http;
+using Modular.Platform.Composition.GrpcApi;
+using Modular.Platform.Composition.Http;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

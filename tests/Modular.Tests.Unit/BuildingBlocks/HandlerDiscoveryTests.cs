@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Modular.BuildingBlocks.Distribution.Topology;
+using Modular.Platform.Distribution.Topology;
 using Wolverine;
 using Wolverine.Attributes;
 using Wolverine.Runtime.Handlers;

@@ -1,10 +1,10 @@
-using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.Contracts;
 using Modular.Modules.Ordering;
 using Modular.Modules.Ordering.Contracts;
 using Modular.Modules.Payments;
 using Modular.Modules.Payments.Contracts;
+using Modular.Platform.Distribution.Topology;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

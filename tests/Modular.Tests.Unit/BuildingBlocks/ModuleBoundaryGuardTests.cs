@@ -1,6 +1,6 @@
-using Modular.BuildingBlocks.Composition.Modules;
 using Modular.Modules.Catalog;
 using Modular.Modules.Ordering;
+using Modular.Platform.Composition.Modules;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Distribution.Topology;
 using Modular.Modules.Catalog;
 using Modular.Modules.Ordering;
 using Modular.Modules.Payments;
+using Modular.Platform.Commands;
+using Modular.Platform.Composition.Modules;
+using Modular.Platform.Distribution.Topology;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

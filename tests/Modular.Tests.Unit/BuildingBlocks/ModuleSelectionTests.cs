@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Distribution;
+using Modular.Platform.Composition.Modules;
+using Modular.Platform.Distribution;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

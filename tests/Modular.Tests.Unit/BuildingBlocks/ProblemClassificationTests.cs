@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Modular.BuildingBlocks.Composition.Http;
-using Modular.BuildingBlocks.Composition.Messaging;
-using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.Platform.Composition.Http;
+using Modular.Platform.Composition.Messaging;
+using Modular.Platform.Composition.Persistence;
 using Npgsql;
 
 namespace Modular.Tests.Unit.BuildingBlocks;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
-using Modular.BuildingBlocks.Composition.Health;
+using Modular.Platform.Composition.Health;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Platform.Composition.Modules;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

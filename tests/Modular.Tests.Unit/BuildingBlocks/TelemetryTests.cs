@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Modular.BuildingBlocks.Composition.Observability;
-using Modular.BuildingBlocks.Distribution;
+using Modular.Platform.Composition.Observability;
+using Modular.Platform.Distribution;
 using OpenTelemetry.Trace;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
@@ -72,7 +72,7 @@ public sealed class TelemetryTests
             [ModularLogging.FormatKey] = "xml",
         }).Build();
 
-        var refused = Assert.Throws<Modular.BuildingBlocks.Composition.Modules.ModularConfigurationException>(() => ModularLogging.IsJson(ModularOptions.Read(configuration).Logging));
+        var refused = Assert.Throws<Modular.Platform.Composition.Modules.ModularConfigurationException>(() => ModularLogging.IsJson(ModularOptions.Read(configuration).Logging));
         Assert.Contains("'simple' (the default) or 'json'", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Platform.Composition.Security;
 
 namespace Modular.Tests.Unit.BuildingBlocks;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Modular.BuildingBlocks.Composition.Http;
 using Modular.Modules.Catalog;
 using Modular.Modules.Catalog.Contracts;
+using Modular.Platform.Composition.Http;
 
 namespace Modular.Tests.Unit.Catalog;
 

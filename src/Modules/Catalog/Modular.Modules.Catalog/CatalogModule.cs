@@ -1,7 +1,5 @@
 using Marten;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Persistence;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Sdk;
 
 namespace Modular.Modules.Catalog;
 

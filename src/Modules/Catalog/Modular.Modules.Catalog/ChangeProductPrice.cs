@@ -2,8 +2,8 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Composition.Http;
 using Modular.Modules.Catalog.Contracts;
+using Modular.Sdk;
 using Wolverine.Http;
 using Wolverine.Marten;
 

@@ -2,8 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Composition.Http;
-using Modular.BuildingBlocks.Composition.Persistence;
+using Modular.Sdk;
 using Wolverine.Http;
 
 namespace Modular.Modules.Catalog;

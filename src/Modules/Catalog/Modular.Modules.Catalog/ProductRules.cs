@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Modular.BuildingBlocks.Composition.Http;
 using Modular.Modules.Catalog.Contracts;
+using Modular.Sdk;
 
 namespace Modular.Modules.Catalog;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using Modular.BuildingBlocks.Composition.GrpcApi;
 using Modular.Modules.Catalog.GrpcApi;
+using Modular.Sdk;
 
 namespace Modular.Modules.Catalog;
 

@@ -3,8 +3,7 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Composition.Http;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Sdk;
 using Wolverine.Http;
 
 namespace Modular.Modules.Ordering;

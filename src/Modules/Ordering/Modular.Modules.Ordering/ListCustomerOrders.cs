@@ -3,9 +3,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Composition.Http;
-using Modular.BuildingBlocks.Composition.Persistence;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Sdk;
 using Wolverine.Http;
 
 namespace Modular.Modules.Ordering;

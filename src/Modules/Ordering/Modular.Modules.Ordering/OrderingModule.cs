@@ -1,7 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Security;
+using Modular.Sdk;
 
 namespace Modular.Modules.Ordering;
 

@@ -2,10 +2,8 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using Modular.BuildingBlocks.Composition.GrpcApi;
-using Modular.BuildingBlocks.Composition.Modules;
-using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering.GrpcApi;
+using Modular.Sdk;
 
 namespace Modular.Modules.Ordering;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Composition.Http;
+using Modular.Sdk;
 using Wolverine.Http;
 
 namespace Modular.Modules.Payments;

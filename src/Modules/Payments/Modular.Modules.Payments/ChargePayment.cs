@@ -1,8 +1,8 @@
 using Marten;
 using Microsoft.Extensions.Logging;
-using Modular.BuildingBlocks.Composition.Security;
 using Modular.Modules.Ordering.Contracts;
 using Modular.Modules.Payments.Contracts;
+using Modular.Sdk;
 using Wolverine;
 using Wolverine.Runtime.Handlers;
 

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Modular.BuildingBlocks.Composition.Http;
 using Modular.Modules.Shipping.Contracts;
+using Modular.Sdk;
 using Wolverine.Http;
 using Wolverine.Marten;
 

@@ -1,9 +1,0 @@
-using Wolverine;
-
-namespace Modular.BuildingBlocks.Composition.Security;
-
-/// <summary>Wolverine middleware (public, as Wolverine requires): its return value is the <see cref="Caller"/> argument of the handler it wraps.</summary>
-public static class CallerArgument
-{
-    public static Caller Before(Envelope envelope) => Caller.Of(envelope);
-}

@@ -1,0 +1,16 @@
+namespace Modular.Platform.Distribution.Operations;
+
+/// <summary>One message store's persisted envelopes (the deployment's own, or a module's in its own database).</summary>
+public sealed record StoreCounts(string Store, int Incoming, int Scheduled, int Outgoing, int DeadLetters);
+
+/// <summary>A transport queue this deployment listens to, and how many messages wait in it.</summary>
+public sealed record QueueCount(string Queue, long Waiting);
+
+/// <summary>
+/// What this deployment still has to do: messages waiting in the transport queues it listens to, received but
+/// not handled, scheduled for later, or not yet sent. <see cref="Drained"/> is what to wait for, on every
+/// deployment, before a cut-over or a rollback (docs/extracting-a-module.md). <see cref="Modules"/> splits the same
+/// by the module each message is for.
+/// </summary>
+public sealed record PendingMessages(long Queued, int Incoming, int Scheduled, int Outgoing, int DeadLetters, bool Drained,
+    IReadOnlyList<QueueCount> Queues, IReadOnlyList<StoreCounts> Stores, IReadOnlyList<ModuleBacklog> Modules);

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Configuration;
+using Modular.Platform.Composition.Modules;
+using Wolverine;
+using Wolverine.Postgresql;
+using Wolverine.RabbitMQ;
+
+namespace Modular.Platform.Distribution.Topology;
+
+/// <summary>
+/// Wires Wolverine for this process's place in the topology. An edge between modules of the same deployment
+/// stays in-process (durable local queues, nothing to configure). An edge that crosses deployments is
+/// published to the subscriber deployment's queue on the configured transport; every deployment that
+/// subscribes to something from elsewhere listens on its own queue. Queues are named after deployments, so
+/// all instances of a deployment compete for its messages, and the publisher declares the queue, so a
+/// message sent while its consumer is down waits for it. Outbox and inbox are durable on both sides.
+/// </summary>
+public static class TransportSwitch
+{
+    public const string RabbitMqConnectionStringName = "RabbitMQ";
+    public const string QueueSchema = "wolverine_queues";
+
+    /// <summary>Each subscribing module has its own queue; it lives where the module is deployed.</summary>
+    public static string QueueName(ModuleDefinition module) => $"modular-{Slug(module.Name)}";
+
+    /// <summary>Inbox/outbox tables: shared by a monolith's modules, separate for each deployment otherwise.</summary>
+    public static string MessageStorageSchema(TopologyMap map) => MessageStorageSchema(map, map.Current);
+
+    /// <summary>The schema of <paramref name="deployment"/>'s envelope storage.</summary>
+    public static string MessageStorageSchema(TopologyMap map, Deployment deployment) =>
+        map.IsSingleDeployment ? "wolverine" : $"wolverine_{Slug(deployment.Name).Replace('-', '_')}";
+
+    /// <summary>The broker's <c>amqp://</c> URI; missing or malformed stops the host with one line.</summary>
+    public static Uri RabbitMqUri(IConfiguration configuration) =>
+        Uri.TryCreate(configuration.GetConnectionString(RabbitMqConnectionStringName), UriKind.Absolute, out var uri)
+            ? uri
+            : throw new ModularConfigurationException(
+                $"ConnectionStrings:{RabbitMqConnectionStringName} is not an amqp:// URI; the RabbitMQ transport needs one.");
+
+    /// <summary>Edges whose publisher and subscriber live in different deployments.</summary>
+    public static IReadOnlyList<MessageEdge> Crossing(TopologyMap map, IReadOnlyList<MessageEdge> edges) =>
+        edges.Where(e => map.DeploymentOf(e.Publisher) is { } from && map.DeploymentOf(e.Subscriber) is { } to && from != to).ToList();
+
+    public static void Configure(WolverineOptions opts, TopologyMap map, IReadOnlyList<MessageEdge> edges, ModularOptions options,
+        IConfiguration configuration)
+    {
+        if (options.Topology.Listener is not { } mode || !(Is(mode, "Durable") || Is(mode, "Inline")))
+            throw new ModularConfigurationException($"{TopologyMap.TopologyKey}:Listener is '{options.Topology.Listener}'; it is Durable (the default) or Inline.");
+        var crossing = Crossing(map, edges);
+        if (crossing.Count == 0) return;
+
+        // Explicit routes would otherwise replace the local routing of the same message types.
+        opts.Policies.ConventionalLocalRoutingIsAdditive();
+        opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+        opts.Policies.UseDurableInboxOnAllListeners();
+
+        var outgoing = crossing.Where(e => map.Current.Runs(e.Publisher))
+            .GroupBy(e => e.MessageType)
+            .Select(g => (Type: g.Key, Targets: g.Select(e => e.Subscriber).Distinct().ToList()))
+            .ToList();
+        var incoming = crossing.Where(e => map.Current.Runs(e.Subscriber)).GroupBy(e => e.Subscriber).ToList();
+
+        switch (map.Transport)
+        {
+            case TransportKind.RabbitMQ:
+                UseRabbitMq(opts, outgoing, incoming, options, configuration);
+                break;
+            case TransportKind.PostgreSQL:
+                UsePostgresqlQueues(opts, outgoing, incoming, options);
+                break;
+            case TransportKind.Local:
+            default:
+                throw new ModularConfigurationException(
+                    $"{crossing.Count} message edges cross deployments but the transport is {map.Transport}.");
+        }
+    }
+
+    // One method per transport: the runtime loads a transport's assemblies (RabbitMQ's client, say) when it compiles a
+    // method that names their types, so a deployment loads only the transport it uses.
+    private static void UseRabbitMq(WolverineOptions opts, List<(Type Type, List<ModuleDefinition> Targets)> outgoing,
+        List<IGrouping<ModuleDefinition, MessageEdge>> incoming, ModularOptions options, IConfiguration configuration)
+    {
+        opts.UseRabbitMq(RabbitMqUri(configuration)).AutoProvision()
+            // The outbox deletes a message only once the broker confirms it has it (persisted): without
+            // confirms a broker crash loses what was "sent" in its last moments.
+            .ConfigureChannelCreation(channel =>
+            {
+                channel.PublisherConfirmationsEnabled = true;
+                channel.PublisherConfirmationTrackingEnabled = true;
+            })
+            // Dead letters go to this deployment's database (listed and replayed by /api/admin/dead-letters,
+            // kept across broker restarts), not to a broker queue of non-persistent messages.
+            .DisableDeadLetterQueueing();
+        foreach (var (type, targets) in outgoing)
+            foreach (var target in targets)
+                opts.Publish(p => p.Message(type).ToRabbitQueue(QueueName(target)));
+        foreach (var module in incoming)
+        {
+            // One message per inbox write: Wolverine otherwise collects deliveries for 5 ms to batch them.
+            var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(options.Parallelism)
+                .MaximumMessagesToReceive(options.Topology.ReceiveBatchSize);
+            foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
+            // Durable (default): received messages go to the inbox first. Inline skips that write but
+            // handles messages in arrival order on the consumer: one message retrying with backoff
+            // holds back the ones behind it (see ADR 0006).
+            if (Is(options.Topology.Listener, "Inline")) listener.ProcessInline();
+        }
+    }
+
+    private static void UsePostgresqlQueues(WolverineOptions opts, List<(Type Type, List<ModuleDefinition> Targets)> outgoing,
+        List<IGrouping<ModuleDefinition, MessageEdge>> incoming, ModularOptions options)
+    {
+        var polling = TimeSpan.FromMilliseconds(options.Topology.PollingMilliseconds);
+        foreach (var (type, targets) in outgoing)
+            foreach (var target in targets)
+                opts.Publish(p => p.Message(type).ToPostgresqlQueue(QueueName(target).Replace('-', '_')));
+        foreach (var module in incoming)
+        {
+            var listener = opts.ListenToPostgresqlQueue(QueueName(module.Key).Replace('-', '_')).PollingInterval(polling)
+                .MaximumParallelMessages(options.Parallelism);
+            foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
+        }
+    }
+
+    /// <summary>
+    /// Handlers that run right where the module's queue is received, instead of Wolverine forwarding each
+    /// message into a local queue first (one transaction less per hop). Only classes whose every message
+    /// comes over this queue qualify: a sticky handler no longer sees messages published locally.
+    /// </summary>
+    private static IEnumerable<Type> StickyHandlers(IGrouping<ModuleDefinition, MessageEdge> incoming)
+    {
+        var arriving = incoming.Select(e => e.MessageType).ToHashSet();
+        return incoming.Select(e => e.HandlerType).Distinct()
+            .Where(handler => MessageEdges.HandledMessageTypes(handler.Assembly).Where(h => h.Handler == handler).All(h => arriving.Contains(h.Message)));
+    }
+
+    private static string Slug(string name) =>
+        new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
+    private static bool Is(string value, string name) => string.Equals(value, name, StringComparison.OrdinalIgnoreCase);
+}
