@@ -73,6 +73,7 @@ public static class ModularHost
         var configuration = builder.Configuration;
         var services = builder.Services;
         services.AddSingleton(modules);
+        foreach (var value in modules.UniqueValues) services.AddSingleton(value); // what ModuleWrites answers 409 at once
         services.AddSingleton<ConnectionPools>();
         var guard = new ModuleBoundaryGuard(available, modules);
         services.AddSingleton(guard);

@@ -14,9 +14,11 @@ namespace Modular.Sdk;
 /// it runs to the end even when the caller hangs up, and runs again on fresh data when it lost a race
 /// (<see cref="WriteConflicts"/>), a declared unique value already taken aside.
 /// </summary>
-public sealed class ModuleWrites<TStore>(OutboxedSessionFactory<TStore> sessions, IWolverineRuntime runtime, ActiveModules modules,
-    IHttpContextAccessor request) where TStore : IDocumentStore
+public sealed class ModuleWrites<TStore>(OutboxedSessionFactory<TStore> sessions, IWolverineRuntime runtime,
+    IEnumerable<UniqueValue> uniqueValues, IHttpContextAccessor request) where TStore : IDocumentStore
 {
+    private readonly UniqueValue[] _declared = uniqueValues.ToArray(); // every module's, registered one by one by the host
+
     public async Task<T> RunAsync<T>(Func<ModuleWrite, Task<T>> write)
     {
         foreach (var pause in WriteConflicts.Cooldown)
@@ -25,7 +27,7 @@ public sealed class ModuleWrites<TStore>(OutboxedSessionFactory<TStore> sessions
             {
                 return await RunOnceAsync(write);
             }
-            catch (Exception e) when (WriteConflicts.IsConflict(e) && UniqueValue.TakenIn(e, modules.UniqueValues) is null)
+            catch (Exception e) when (WriteConflicts.IsConflict(e) && UniqueValue.TakenIn(e, _declared) is null)
             {
                 await Task.Delay(pause, CancellationToken.None);
             }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Modular.Platform.Composition.Http;
 using Modular.Platform.Composition.Messaging;
+using Modular.Platform.Composition.Modules;
 
 namespace Modular.Platform.Composition.GrpcApi;
 

@@ -2,6 +2,7 @@ using JasperFx.CodeGeneration;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Modular.Platform.Composition.Modules;
 using Modular.Platform.Composition.Persistence;
 using Modular.Platform.Composition.Security;
 using Wolverine;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Modular.Platform.Composition.Modules;
 using Modular.Platform.Distribution.Topology;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class TopologyMapTests
 {

@@ -6,7 +6,7 @@ using Modular.Platform.Commands;
 using Modular.Platform.Composition.Modules;
 using Modular.Platform.Distribution.Topology;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class ModuleMapCommandTests
 {

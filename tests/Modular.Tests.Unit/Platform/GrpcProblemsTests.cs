@@ -3,7 +3,7 @@ using Grpc.Core;
 using Modular.Platform.Composition.GrpcApi;
 using Modular.Platform.Composition.Http;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class GrpcProblemsTests
 {

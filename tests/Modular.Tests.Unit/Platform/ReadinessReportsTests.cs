@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Modular.Platform.Composition.Health;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 /// <summary>A probe flood runs the readiness checks once per second, not once per probe.</summary>
 public sealed class ReadinessReportsTests

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Modular.Platform.Composition.Modules;
 using Modular.Platform.Distribution;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class ModularOptionsTests
 {

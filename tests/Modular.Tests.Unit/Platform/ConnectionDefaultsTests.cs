@@ -1,7 +1,7 @@
 using Modular.Platform.Composition.Persistence;
 using Npgsql;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class ConnectionDefaultsTests
 {

@@ -6,7 +6,7 @@ using Modular.Modules.Payments;
 using Modular.Modules.Payments.Contracts;
 using Modular.Platform.Distribution.Topology;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class MessageEdgesTests
 {

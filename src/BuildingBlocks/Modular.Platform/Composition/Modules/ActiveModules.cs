@@ -1,4 +1,4 @@
-namespace Modular.Sdk;
+namespace Modular.Platform.Composition.Modules;
 
 /// <summary>The modules this process runs; registered as a singleton.</summary>
 public sealed class ActiveModules(IReadOnlyList<ModuleDefinition> modules)

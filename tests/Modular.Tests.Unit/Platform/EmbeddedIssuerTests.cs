@@ -1,7 +1,7 @@
 using Modular.Platform.Composition.Modules;
 using Modular.Platform.Composition.Security;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 /// <summary>The embedded issuer's keys: several for a rotation, a key file private from its first byte.</summary>
 public sealed class EmbeddedIssuerTests

@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Modular.Platform.Composition.Security;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 /// <summary>The token cache accepts no more than validating every request would: expiry and key rotation still refuse.</summary>
 public sealed class ValidatedTokensTests

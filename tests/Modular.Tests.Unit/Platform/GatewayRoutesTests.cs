@@ -4,7 +4,7 @@ using Modular.Platform.Distribution;
 using Modular.Platform.Distribution.Gateway;
 using Modular.Platform.Distribution.Topology;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class GatewayRoutesTests
 {

@@ -5,7 +5,7 @@ using Modular.Platform.Composition.Messaging;
 using Modular.Platform.Composition.Persistence;
 using Npgsql;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class ProblemClassificationTests
 {

@@ -2,7 +2,7 @@ using Modular.Modules.Catalog;
 using Modular.Modules.Ordering;
 using Modular.Platform.Composition.Modules;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class ModuleBoundaryGuardTests
 {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Modular.Platform.Composition.Modules;
 using Modular.Platform.Composition.Security;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class SecureByDefaultTests
 {

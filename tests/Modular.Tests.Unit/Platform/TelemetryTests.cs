@@ -4,7 +4,7 @@ using Modular.Platform.Composition.Observability;
 using Modular.Platform.Distribution;
 using OpenTelemetry.Trace;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 public sealed class TelemetryTests
 {

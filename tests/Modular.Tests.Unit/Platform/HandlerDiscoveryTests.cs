@@ -5,7 +5,7 @@ using Wolverine;
 using Wolverine.Attributes;
 using Wolverine.Runtime.Handlers;
 
-namespace Modular.Tests.Unit.BuildingBlocks;
+namespace Modular.Tests.Unit.Platform;
 
 /// <summary>
 /// The topology routes a message between deployments only if <see cref="MessageEdges"/> sees its handler: a handler
