@@ -29,6 +29,7 @@ module-map:
 contracts:
 	@dotnet run --project src/Host -- contracts $(CURDIR)
 
-## A new module from templates/modular-module, wired into the solution and the Host: make module NAME=Shipping
+## A new module from templates/modular-module, wired into the solution and the Host:
+## make module NAME=Invoicing ITEM=Invoice [ITEMS=invoices]
 module:
-	@eng/new-module.sh $(NAME)
+	@eng/new-module.sh "$(NAME)" "$(ITEM)" "$(ITEMS)"

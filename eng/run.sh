@@ -27,6 +27,8 @@ fi
 # gRPC needs a listener of its own (HTTP/2 without TLS): the HTTP port + 1000 unless MODULAR_GRPC_URL says otherwise.
 export Modular__GrpcUrl=${MODULAR_GRPC_URL:-http://$host:$((port + 1000))}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+# What the image shows: Prometheus metrics per module (docs/observability.md).
+export Modular__Metrics__Enabled=${Modular__Metrics__Enabled:-true}
 # The embedded issuer's key: created on first use, shared with make token.
 export Modular__Authentication__SigningKeyFile=${Modular__Authentication__SigningKeyFile:-$PWD/.local/dev-signing-key}
 # Each module's store logs in as its own PostgreSQL role; their passwords derive from this secret (made once).
@@ -40,6 +42,7 @@ echo "  API:        $url/api/<module>/..."
 echo "  Swagger UI: $url/swagger"
 echo "  Health:     $url/health/ready"
 echo "  Operations: $url/ops   (module map, backlog, dead letters)"
+echo "  Metrics:    $url/metrics   (Prometheus; docs/observability.md)"
 echo "  gRPC:       $Modular__GrpcUrl   (src/Modules/*/*/Protos/*.proto)"
 echo "  Token:      make token   (paste it into Swagger UI's Authorize, or send Authorization: Bearer <token>)"
 echo

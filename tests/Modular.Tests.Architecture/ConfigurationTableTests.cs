@@ -4,14 +4,14 @@ using Modular.Tests.Support;
 
 namespace Modular.Tests.Architecture;
 
-/// <summary>README "Configuration" lists exactly the keys of <see cref="ModularOptions"/>: none missing, none stale.</summary>
+/// <summary>docs/configuration.md's "Settings" table lists exactly the keys of <see cref="ModularOptions"/>: none missing, none stale.</summary>
 public sealed partial class ConfigurationTableTests
 {
     [Fact]
-    public void the_readme_table_lists_every_setting_of_the_modular_section_and_no_other()
+    public void the_settings_table_lists_every_setting_of_the_modular_section_and_no_other()
     {
-        var readme = File.ReadAllLines(Path.Combine(Tool.RepositoryRoot(), "README.md"));
-        var documented = Documented(readme).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var page = File.ReadAllLines(Path.Combine(Tool.RepositoryRoot(), "docs", "configuration.md"));
+        var documented = Documented(page).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         var settings = ModularOptions.Keys().Select(Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
@@ -24,7 +24,7 @@ public sealed partial class ConfigurationTableTests
     {
         string[] table =
         [
-            "## Configuration", "| key | default | meaning |", "|---|---|---|",
+            "## Settings", "| key | default | meaning |", "|---|---|---|",
             "| `Modular:Gateway:Timeout` / `ConnectTimeout` | `30 s` | … |",
             "| `Modular:Topology:Deployments:<name>:Url` | … | also `Services:<name>:http:<n>` |",
             "## Next",
@@ -34,13 +34,13 @@ public sealed partial class ConfigurationTableTests
     }
 
     /// <summary>
-    /// The keys in the first column of the table under "## Configuration": each backticked key; one written without a
+    /// The keys in the first column of the table under "## Settings": each backticked key; one written without a
     /// <c>Modular:</c> prefix after a slash is a sibling of the key before it.
     /// </summary>
-    private static List<string> Documented(IEnumerable<string> readme)
+    private static List<string> Documented(IEnumerable<string> page)
     {
         var keys = new List<string>();
-        foreach (var row in readme.SkipWhile(l => l != "## Configuration").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal))
+        foreach (var row in page.SkipWhile(l => l != "## Settings").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal))
                      .Where(l => l.StartsWith("| `Modular:", StringComparison.Ordinal)))
         {
             var previous = "";

@@ -26,7 +26,7 @@ public sealed class ContractGateTests
         Assert.True(breaks.Count == 0,
             $"{name}'s Contracts break what was published ({Path(name)}):\n  {string.Join("\n  ", breaks)}\n" +
             "Change contracts only by adding (optional members, new messages, new enum values); otherwise publish a new version " +
-            "<Name>V2 beside the old one with `public static <Name>V2 From(<Name> previous)` (README: Evolving a contract).");
+            "<Name>V2 beside the old one with `public static <Name>V2 From(<Name> previous)` (docs/evolving-a-contract.md).");
     }
 
     [Theory]

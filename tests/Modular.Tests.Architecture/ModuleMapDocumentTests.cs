@@ -38,7 +38,7 @@ public sealed class ReadmeModuleTableTests
     {
         var readme = File.ReadAllLines(Path.Combine(Tool.RepositoryRoot(), "README.md"));
         var start = Array.IndexOf(readme, "## The modules");
-        var rows = readme.Skip(start).TakeWhile(line => !line.StartsWith("## Layout", StringComparison.Ordinal))
+        var rows = readme.Skip(start + 1).TakeWhile(line => !line.StartsWith("## ", StringComparison.Ordinal))
             .Where(line => line.StartsWith("| ", StringComparison.Ordinal) && !line.StartsWith("| module", StringComparison.Ordinal))
             .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
             .ToDictionary(cells => cells[1], cells => (Publishes: Names(cells[4]), Handles: Names(cells[5])));

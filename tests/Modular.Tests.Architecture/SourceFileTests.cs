@@ -4,7 +4,7 @@ using Modular.Tests.Support;
 namespace Modular.Tests.Architecture;
 
 /// <summary>
-/// One use case per file (README "Adding a module"): a module's file holds at most one endpoint or handler class, so
+/// One use case per file (docs/adding-a-module.md): a module's file holds at most one endpoint or handler class, so
 /// the file named after a use case is where that use case is — and nothing else's entry point hides beside it.
 /// </summary>
 public sealed partial class SourceFileTests

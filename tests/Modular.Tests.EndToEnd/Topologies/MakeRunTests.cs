@@ -61,7 +61,16 @@ public sealed class MakeRunTests
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
                 using var ops = await http.SendAsync(request);
                 Assert.Equal(System.Net.HttpStatusCode.OK, ops.StatusCode);
-                Assert.Contains("\"status\":\"up\"", await ops.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                var view = await ops.Content.ReadAsStringAsync();
+                Assert.Contains("\"status\":\"up\"", view, StringComparison.Ordinal);
+                Assert.Contains("\"metricsPath\":\"/metrics\"", view, StringComparison.Ordinal); // the page links to them
+            }
+
+            // What the image shows, make run shows: Prometheus metrics.
+            using (var metrics = await http.GetAsync(new Uri($"{url}/metrics")))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, metrics.StatusCode);
+                Assert.Contains("http_server_request_duration_seconds", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
             Assert.Equal(System.Net.HttpStatusCode.Unauthorized,
@@ -91,6 +100,7 @@ public sealed class MakeRunTests
         Assert.Contains($"Swagger UI: {url}/swagger", log, StringComparison.Ordinal);
         Assert.Contains($"gRPC:       {grpcUrl}", log, StringComparison.Ordinal);
         Assert.Contains($"Operations: {url}/ops", log, StringComparison.Ordinal);
+        Assert.Contains($"Metrics:    {url}/metrics", log, StringComparison.Ordinal);
         Assert.Contains("Application is shutting down", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);

@@ -59,7 +59,7 @@ public sealed class ModularOptionsTests
             Read(("Modular:QueueParalelism", "4"), ("Modular:Gateway:Timeout", "00:00:05"), ("Modular:Topology:Deployments:core:Module", "Catalog")));
 
         Assert.Equal("Modular:QueueParalelism, Modular:Topology:Deployments:core:Module are not settings; " +
-                     "the settings are listed in README \"Configuration\".", refused.Message);
+                     "the settings are listed in docs/configuration.md.", refused.Message);
     }
 
     [Fact]

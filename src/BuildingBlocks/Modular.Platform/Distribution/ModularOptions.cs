@@ -16,7 +16,7 @@ namespace Modular.Platform.Distribution;
 /// Every setting of the <c>Modular</c> configuration section, typed and with its default. <see cref="Read"/> binds it
 /// once at start and each part goes to what it configures (Composition's parts know nothing of the rest). A key the
 /// section does not have, or a value of the wrong kind, stops the process with one line: a typo is not silently
-/// ignored. README "Configuration" lists exactly these keys (<c>ConfigurationTableTests</c>).
+/// ignored. docs/configuration.md lists exactly these keys (<c>ConfigurationTableTests</c>).
 /// </summary>
 public sealed class ModularOptions
 {
@@ -87,7 +87,7 @@ public sealed class ModularOptions
             .ToList();
         if (unknown.Count > 0)
             throw new ModularConfigurationException(
-                $"{string.Join(", ", unknown)} {(unknown.Count == 1 ? "is not a setting" : "are not settings")}; the settings are listed in README \"Configuration\".");
+                $"{string.Join(", ", unknown)} {(unknown.Count == 1 ? "is not a setting" : "are not settings")}; the settings are listed in docs/configuration.md.");
 
         var options = new ModularOptions();
         try

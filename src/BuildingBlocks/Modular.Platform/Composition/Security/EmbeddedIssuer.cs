@@ -11,7 +11,7 @@ namespace Modular.Platform.Composition.Security;
 /// <c>Modular:Authentication:Authority</c> at an OpenID Connect issuer instead (ADR 0013).
 /// Several keys (comma- or line-separated) make a rotation possible without invalidating every token at once: the
 /// first signs, all validate. Add the new key second everywhere, then first (it signs from then on), then drop the old
-/// one once the tokens it signed have expired (README "Security").
+/// one once the tokens it signed have expired (docs/security.md).
 /// </summary>
 public sealed class EmbeddedIssuer
 {

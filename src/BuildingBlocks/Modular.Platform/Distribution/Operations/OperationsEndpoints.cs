@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using Modular.Platform.Composition.Http;
 using Modular.Platform.Composition.Modules;
+using Modular.Platform.Composition.Observability;
 using Modular.Platform.Composition.Security;
 using Modular.Platform.Distribution.Topology;
 using Wolverine;
@@ -92,7 +93,7 @@ public static class OperationsEndpoints
             return DeploymentStatus.Of(deployment, remote.Status, known, remote.Work, remote.Problem);
         }));
         return TypedResults.Ok(new OperationsView(map.Current.Name, map.Gateway?.Name, map.Transport.ToString(), described.Modules,
-            described.Edges, statuses));
+            described.Edges, statuses, services.GetRequiredService<ModularOptions>().Metrics.Enabled ? Telemetry.MetricsPath : null));
     }
 
     private static async Task<DeploymentWork> WorkAsync(IServiceProvider services, CancellationToken ct)

@@ -19,6 +19,9 @@ public sealed record DeploymentStatus(string Name, IReadOnlyList<string> Modules
         new(deployment.Name, deployment.Modules.Select(m => m.Name).ToList(), status, instances, work?.Backlog, work?.DeadLetters, problem);
 }
 
-/// <summary>The whole system as one process sees it: the module map and every deployment's state.</summary>
+/// <summary>
+/// The whole system as one process sees it: the module map and every deployment's state; <see cref="MetricsPath"/> is
+/// where this process's Prometheus metrics are (beside the page, on the same listener), null when they are off.
+/// </summary>
 public sealed record OperationsView(string Deployment, string? Gateway, string Transport, IReadOnlyList<ModuleView> Modules,
-    IReadOnlyList<EdgeView> Edges, IReadOnlyList<DeploymentStatus> Deployments);
+    IReadOnlyList<EdgeView> Edges, IReadOnlyList<DeploymentStatus> Deployments, string? MetricsPath);

@@ -23,13 +23,13 @@ public sealed class RegisterShipmentTests(ModularApp app) : IAsyncLifetime
     {
         var registered = await app.Host.Scenario(x =>
         {
-            x.Post.Json(new { reference = " order-7 " }).ToUrl(Shipments);
+            x.Post.Json(new { reference = " REF-7 " }).ToUrl(Shipments);
             x.StatusCodeShouldBe(201);
         });
 
         var read = await app.Host.Scenario(x => x.Get.Url(registered.Context.Response.Headers.Location.ToString()));
 
-        Assert.Contains("\"reference\":\"order-7\"", await read.ReadAsTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"reference\":\"REF-7\"", await read.ReadAsTextAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

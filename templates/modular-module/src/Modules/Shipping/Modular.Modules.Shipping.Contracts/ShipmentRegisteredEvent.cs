@@ -1,4 +1,4 @@
 namespace Modular.Modules.Shipping.Contracts;
 
-/// <summary>A shipment was registered. Published for other modules; change it only by adding (README: Evolving a contract).</summary>
+/// <summary>One shipment was registered. Published for other modules; change it only by adding (docs/evolving-a-contract.md).</summary>
 public sealed record ShipmentRegisteredEvent(Guid ShipmentId, string Reference, DateTimeOffset RegisteredAt);

@@ -8,13 +8,13 @@ using Wolverine.Marten;
 
 namespace Modular.Modules.Shipping;
 
-/// <summary>Register a shipment under a reference.</summary>
+/// <summary>Register one shipment under a reference.</summary>
 public sealed record RegisterShipment(
     [property: StringLength(RegisterShipmentEndpoint.MaxReferenceLength, MinimumLength = 1), RegularExpression(RegisterShipmentEndpoint.NotBlank)]
     string Reference)
 {
     /// <summary>The body Swagger UI offers: it succeeds as it stands.</summary>
-    public static RegisterShipment Example { get; } = new("order-1001");
+    public static RegisterShipment Example { get; } = new("REF-1001");
 }
 
 /// <summary>201 with the new shipment's id; its URL is in <c>Location</c>.</summary>

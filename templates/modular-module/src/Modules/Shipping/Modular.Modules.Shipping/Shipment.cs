@@ -1,6 +1,6 @@
 namespace Modular.Modules.Shipping;
 
-/// <summary>A shipment, as Shipping stores it (a Marten document in the <c>shipping</c> schema).</summary>
+/// <summary>One shipment, as Shipping stores it (a Marten document in the <c>shipping</c> schema).</summary>
 public sealed class Shipment
 {
     public Guid Id { get; set; }
@@ -8,7 +8,7 @@ public sealed class Shipment
     public DateTimeOffset RegisteredAt { get; set; }
 }
 
-/// <summary>A shipment as the API shows it.</summary>
+/// <summary>One shipment as the API shows it.</summary>
 public sealed record ShipmentDetails(Guid Id, string Reference, DateTimeOffset RegisteredAt)
 {
     public static ShipmentDetails From(Shipment shipment) => new(shipment.Id, shipment.Reference, shipment.RegisteredAt);
