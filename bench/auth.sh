@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What issue 11's security costs, side by side in one run: bench/orders.sh's measurements (Release, pre-generated code,
+# What the security of ADR 0013 costs, side by side in one run: bench/orders.sh's measurements (Release, pre-generated code,
 # local PostgreSQL with fsync on, one server per variant) for
 #   baseline  the last build without authentication (BASELINE, default: the parent of the commit that added it)
 #   tokens    this checkout: every request's JWT validated, permissions checked, the caller relayed with every message,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 24's probes from outside, on this checkout and, with BASELINE=<rev>, on an earlier commit, in one run: each
+# Hostile probes from outside, on this checkout and, with BASELINE=<rev>, on an earlier commit, in one run: each
 # build as `make run` serves it (Development, default rate limits and body limit, a gRPC listener, one customer-less
 # token with every role, local PostgreSQL), then Modular.Bench hostile (bench/Modular.Bench/HostileProbe.cs):
 #   400 REST reads in a burst, 1,500 gRPC reads at 240/s, four 20 MB orders of invalid lines, the process's RSS.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 12's side-by-side run: the floor (raw ASP.NET Core + Npgsql), a plain Critter Stack app (Wolverine.Http +
+# The side-by-side run: the floor (raw ASP.NET Core + Npgsql), a plain Critter Stack app (Wolverine.Http +
 # Marten), this checkout and, with BASELINE=<rev>, an earlier commit of the project — GET product by id and POST add
 # product at 8 and 64 connections, in ONE run of the machines' shared harness (HARNESS, default ../shared/bench: a
 # tool these machines provide, run here, not part of the project). This script adds what the project needs on top:

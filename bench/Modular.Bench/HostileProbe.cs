@@ -8,7 +8,7 @@ using Grpc.Net.Client;
 using Modular.Modules.Catalog.GrpcApi;
 
 /// <summary>
-/// Issue 24's probes from outside, one client token against one process (bench/hostile.sh runs them on the build
+/// Hostile probes from outside (docs/benchmarks.md), one client token against one process (bench/hostile.sh runs them on the build
 /// before and after the hardening): a burst of REST reads, gRPC reads at a steady 240/s, and 20 MB orders of invalid
 /// lines; prints what was refused, how big and how fast the answers were, and how the process's memory moved.
 /// </summary>

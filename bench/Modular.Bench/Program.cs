@@ -14,7 +14,7 @@ using System.Text.Json.Serialization;
 // the last is confirmed and the status polls counted (bench/orders.sh uses it to count statements per order).
 // Or: Modular.Bench gateway <catalog-url> <gateway-url> [calls=2000] [concurrency=16] — see GatewayLatency.
 // Or: Modular.Bench grpc <http-url> <grpc-url> [orders=1000] [concurrency=32] — see GrpcVersusRest.
-// Or: Modular.Bench hostile <http-url> <grpc-url> <host-pid> — issue 24's probes from outside; see HostileProbe.
+// Or: Modular.Bench hostile <http-url> <grpc-url> <host-pid> — hostile probes from outside; see HostileProbe.
 if (args is ["grpc", var restUrl, var grpcUrl, ..])
 {
     await GrpcVersusRest.RunAsync(new Uri(restUrl), new Uri(grpcUrl),

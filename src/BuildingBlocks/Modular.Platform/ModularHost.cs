@@ -49,20 +49,22 @@ public static class ModularHost
         builder.Services.AddSingleton(TimeProvider.System);
 
         var guard = AddComposition(builder, options, available, modules, topology.Current.Name, sharedConnectionString, roleSecret);
-        var usesRabbitMq = builder.AddDistribution(options, topology, edges, sharedConnectionString);
+        var crossing = TransportSwitch.Crossing(topology, edges);
+        var broker = topology.Transport == TransportKind.RabbitMQ && crossing.Count > 0 ? TransportSwitch.RabbitMqUri(configuration) : null;
+        builder.AddDistribution(options, topology, edges, sharedConnectionString, broker);
 
         builder.Host.UseWolverine(opts =>
         {
             ModuleMessaging.Configure(opts, modules, new ModuleMessaging.Settings($"modular-{topology.Current.Name}",
-                TransportSwitch.MessageStorageSchema(topology), TransportSwitch.QueueSchema, sharedConnectionString, options.CodeGeneration,
+                topology.StorageSchema, TransportSwitch.QueueSchema, sharedConnectionString, options.CodeGeneration,
                 options.DurabilityMode, options.Durability, options.Parallelism, options.Database.ApplyChangesOnStartup));
             opts.Policies.Add(guard);
             if (!BenchSwitches.Off(BenchSwitches.HandlerTags)) opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
-            TransportSwitch.Configure(opts, topology, edges, options, configuration);
+            TransportSwitch.Configure(opts, topology, crossing, options, broker);
             // The one extension automatic discovery would find (Roslyn for handler code not generated ahead).
             opts.UseRuntimeCompilation();
         }, ExtensionDiscovery.ManualOnly); // automatic discovery loads every deployed assembly (YARP, RabbitMQ, ...) to look for extensions
-        if (usesRabbitMq) BrokerGate.Install(builder.Services, TransportSwitch.RabbitMqUri(configuration));
+        if (broker is not null) BrokerGate.Install(builder.Services, broker);
         return builder;
     }
 

@@ -1,7 +1,7 @@
 namespace Modular.Sdk;
 
 /// <summary>
-/// The roles of the reference model (issue 11): a <see cref="Customer"/> shops for themself, <see cref="Staff"/>
+/// The roles of the reference model (ADR 0013): a <see cref="Customer"/> shops for themself, <see cref="Staff"/>
 /// runs the shop, an <see cref="Admin"/> runs the system. Tokens carry roles; modules say what each role may do.
 /// </summary>
 public static class Roles

@@ -3,7 +3,7 @@ namespace Modular.Sdk;
 /// <summary>
 /// A value one of a module's unique indexes keeps unique, and what a client is told when a write would repeat it:
 /// 409 with this title and detail. The index decides, in the write's own transaction — no query first, and no race
-/// between a check and the insert (issue 12). Declared on the module (<c>ModuleDefinition.UniqueValues</c>); the
+/// between a check and the insert (ADR 0015). Declared on the module (<c>ModuleDefinition.UniqueValues</c>); the
 /// index is named the same in <c>ConfigureStore</c>.
 /// </summary>
 public sealed record UniqueValue(string Index, string Title, string Detail)

@@ -57,12 +57,15 @@ public sealed class OrderTests
     }
 
     [Fact]
-    public void a_cancelled_order_cannot_be_cancelled_again()
+    public void a_customer_cancels_once()
     {
         var order = Placed();
-        order.Apply(new OrderCancelled(Order.CancelledByCustomer, Now));
+        var cancelled = order.CancelByCustomer(Now);
+        order.Apply(cancelled!);
 
+        Assert.Equal(new OrderCancelled(Order.CancelledByCustomer, Now), cancelled);
         Assert.False(order.CanBeCancelled);
+        Assert.Null(order.CancelByCustomer(Now));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public static class DatabaseRolesCommand
         var secret = options.Database.RoleSecret is { Length: > 0 } s ? s
             : throw new ModularConfigurationException($"{ModuleRoles.SecretKey} is not set: it derives each role's password.");
         var topology = TopologyMap.Read(available, options);
-        var deployments = topology.Deployments.Select(d => new ModuleRoles.DeploymentStorage(d.Name, TransportSwitch.MessageStorageSchema(topology, d),
+        var deployments = topology.Deployments.Select(d => new ModuleRoles.DeploymentStorage(d.Name, topology.StorageSchemaOf(d),
             d.Modules.Where(m => string.IsNullOrEmpty(configuration.GetConnectionString(m.ConnectionStringName))).ToList())).ToList();
         return ModuleRoles.ProvisionAsync(adminConnectionString, deployments, TransportSwitch.QueueSchema, secret, ct);
     }

@@ -28,7 +28,7 @@ public static class ModuleMapCommand
             return 0;
         }
 
-        var map = ModuleMapEndpoint.Describe(TopologyMap.Read(available, configuration), available, MessageEdges.Find(available));
+        var map = ModuleMapView.Of(TopologyMap.Read(available, configuration), available, MessageEdges.Find(available));
         switch (format)
         {
             case "text": output.Write(Text(map)); return 0;
@@ -70,7 +70,7 @@ public static class ModuleMapCommand
         page.Append("Solid arrows are in-process calls through durable local queues; **dotted red arrows are network hops**:\n");
         page.Append("the messages that cross a process over the transport once the map places the two modules apart.\n\n");
 
-        var monolith = ModuleMapEndpoint.Describe(TopologyMap.Read(available, new ConfigurationBuilder().Build()), available, edges);
+        var monolith = ModuleMapView.Of(TopologyMap.Read(available, new ConfigurationBuilder().Build()), available, edges);
         page.Append("| Module | Schema | Routes | Publishes | Handles |\n|---|---|---|---|---|\n");
         foreach (var m in monolith.Modules)
             page.Append(CultureInfo.InvariantCulture, $"| {m.Name} | `{m.Schema}` | `{m.RoutePrefix}/…` | {List(m.Publishes)} | {List(m.Handles)} |\n");
@@ -100,7 +100,7 @@ public static class ModuleMapCommand
         foreach (var (name, modules) in deployments)
             settings[$"{TopologyMap.TopologyKey}:Deployments:{name}:Modules"] = string.Join(',', modules.Select(m => m.Name));
         var map = TopologyMap.Read(available, new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        return ModuleMapEndpoint.Describe(map, available, edges);
+        return ModuleMapView.Of(map, available, edges);
     }
 
     private static void Section(StringBuilder page, string title, ModuleMapView map)

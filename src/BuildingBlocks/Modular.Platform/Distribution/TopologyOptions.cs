@@ -21,7 +21,14 @@ public sealed class TopologyOptions
     public int ReceiveBatchSize { get; set; } = 1;
 
     /// <summary><c>Durable</c>, or <c>Inline</c>: RabbitMQ messages handled without the inbox write.</summary>
-    public string Listener { get; set; } = "Durable";
+    public RabbitMqListener Listener { get; set; } = RabbitMqListener.Durable;
+}
+
+/// <summary>How a RabbitMQ listener takes a message: through the inbox (durable), or handled on the consumer (inline).</summary>
+public enum RabbitMqListener
+{
+    Durable,
+    Inline,
 }
 
 /// <summary>One deployment of the map, <c>Modular:Topology:Deployments:&lt;name&gt;</c>.</summary>

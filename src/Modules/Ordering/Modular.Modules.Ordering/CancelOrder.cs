@@ -32,7 +32,7 @@ public static class CancelOrderEndpoint
     public static (OrderDetails, OrderCancelledEvent) Post(Guid id, [NotBody] IEventStream<Order> stream, TimeProvider clock)
     {
         var order = stream.Aggregate!;
-        var cancelled = new OrderCancelled(Order.CancelledByCustomer, clock.GetUtcNow());
+        var cancelled = order.CancelByCustomer(clock.GetUtcNow())!; // Validate refused an order already cancelled
         stream.AppendOne(cancelled);
         order.Apply(cancelled);
         return (OrderDetails.From(order), new OrderCancelledEvent(order.Id, order.CustomerId, cancelled.Reason, cancelled.CancelledAt));

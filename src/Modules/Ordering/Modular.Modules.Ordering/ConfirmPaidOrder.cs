@@ -15,11 +15,11 @@ public static partial class PaymentCapturedEventHandler
         if (stream.Aggregate is not { } order || order.RecordCapture(captured.PaymentReference, captured.CapturedAt, clock.GetUtcNow()) is not { } recorded)
             return null;
 
-        var wasCancelled = order.Status == OrderStatus.Cancelled;
         stream.AppendOne(recorded);
-        LogPaid(logger, order.Id, wasCancelled ? "paid after it was cancelled (Payments refunds)" : "confirmed");
-        // Paid after the customer cancelled: Payments sees the cancellation and refunds; no confirmation.
-        return wasCancelled ? null : new OrderConfirmedEvent(order.Id, order.CustomerId, recorded.RecordedAt);
+        order.Apply(recorded); // the order decides: paid after the customer cancelled, it stays cancelled (Payments refunds)
+        var confirmed = order.Status == OrderStatus.Confirmed;
+        LogPaid(logger, order.Id, confirmed ? "confirmed" : "paid after it was cancelled (Payments refunds)");
+        return confirmed ? new OrderConfirmedEvent(order.Id, order.CustomerId, recorded.RecordedAt) : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} {Outcome}")]

@@ -75,13 +75,13 @@ public sealed class Order
         ConfirmedAt = captured.RecordedAt;
     }
 
-    public void Apply(PaymentDeclined declined) => Cancel(PaymentWasDeclined, declined.DeclinedAt);
+    public void Apply(PaymentDeclined declined) => MarkCancelled(PaymentWasDeclined, declined.DeclinedAt);
 
-    public void Apply(OrderCancelled cancelled) => Cancel(cancelled.Reason, cancelled.CancelledAt);
+    public void Apply(OrderCancelled cancelled) => MarkCancelled(cancelled.Reason, cancelled.CancelledAt);
 
     public void Apply(PaymentRefunded _) => Refunded = true;
 
-    private void Cancel(string reason, DateTimeOffset at)
+    private void MarkCancelled(string reason, DateTimeOffset at)
     {
         Status = OrderStatus.Cancelled;
         CancellationReason = reason;
@@ -101,6 +101,9 @@ public sealed class Order
 
     public PaymentRefunded? RecordRefund(string paymentReference, DateTimeOffset refundedAt) =>
         Refunded ? null : new PaymentRefunded(paymentReference, refundedAt);
+
+    public OrderCancelled? CancelByCustomer(DateTimeOffset now) =>
+        CanBeCancelled ? new OrderCancelled(CancelledByCustomer, now) : null;
 
     public bool CanBeCancelled => Status != OrderStatus.Cancelled;
 }

@@ -128,7 +128,7 @@ public static class PlaceOrderEndpoint
         var placed = new OrderPlaced(id, command.CustomerId.Trim(), lines, state.Products[lines[0].ProductId].Currency,
             FingerprintOf(command), now);
         // Payment is requested in the same transaction that places the order: one commit, and Payments' request
-        // leaves with the order's own outbox (issue 12; ADR 0005 has the history).
+        // leaves with the order's own outbox (ADR 0005 and 0015 have the history).
         var order = Order.Create(placed);
         var requested = order.RequestPayment(now)!;
 

@@ -70,7 +70,7 @@ public static class OperationsEndpoints
         IReadOnlyList<MessageEdge> edges, IServiceProvider services, CancellationToken ct)
     {
         var instances = services.GetService<IInstanceDirectory>();
-        var described = ModuleMapEndpoint.Describe(map, available, edges, instances);
+        var described = ModuleMapView.Of(map, available, edges, instances);
         var statuses = await Task.WhenAll(map.Deployments.Select(async deployment =>
         {
             if (deployment == map.Current)

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Modular.Platform.Distribution;
 using Modular.Platform.Composition.Health;
+using Modular.Platform.Distribution;
 using Modular.Platform.Distribution.Gateway;
 using Modular.Platform.Distribution.Operations;
 using Modular.Platform.Distribution.Topology;
@@ -13,11 +13,11 @@ namespace Modular.Platform.Distribution.Setup;
 internal static class DistributionSetup
 {
     /// <summary>
-    /// Distribution: the map, the gateway in front of the other deployments, the operations view, the broker's health.
-    /// True when this deployment exchanges messages over RabbitMQ.
+    /// Distribution: the map, the gateway in front of the other deployments, the operations view, the broker's health
+    /// (<paramref name="broker"/>: set when this deployment exchanges messages over RabbitMQ).
     /// </summary>
-    public static bool AddDistribution(this WebApplicationBuilder builder, ModularOptions options, TopologyMap topology,
-        IReadOnlyList<MessageEdge> edges, string sharedConnectionString)
+    public static void AddDistribution(this WebApplicationBuilder builder, ModularOptions options, TopologyMap topology,
+        IReadOnlyList<MessageEdge> edges, string sharedConnectionString, Uri? broker)
     {
         var services = builder.Services;
         builder.AddManagementListener(options.ManagementUrl);
@@ -25,17 +25,14 @@ internal static class DistributionSetup
         services.AddSingleton(edges);
         services.AddModuleGateway(topology, options.Gateway);
         services.AddClientRateLimits(topology, options.RateLimits);
-        services.AddSingleton(new BacklogReader.Source(sharedConnectionString, TransportSwitch.MessageStorageSchema(topology)));
+        services.AddSingleton(new BacklogReader.Source(sharedConnectionString, topology.StorageSchema));
         services.AddSingleton<BacklogReader>();
         services.AddOperations(topology, options.Metrics);
-        var usesRabbitMq = topology.Transport == TransportKind.RabbitMQ && TransportSwitch.Crossing(topology, edges).Count > 0;
-        if (usesRabbitMq)
+        if (broker is not null)
         {
-            services.AddSingleton(new RabbitMqHealthCheck.Target(TransportSwitch.RabbitMqUri(builder.Configuration)));
+            services.AddSingleton(new RabbitMqHealthCheck.Target(broker));
             // Degraded, not unready: while the broker is away the outbox keeps what is accepted (docs/adr/0010).
             services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
         }
-
-        return usesRabbitMq;
     }
 }

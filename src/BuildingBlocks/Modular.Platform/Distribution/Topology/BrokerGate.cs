@@ -15,11 +15,11 @@ namespace Modular.Platform.Distribution.Topology;
 /// messaging as soon as the broker appears. Ready means messaging has <em>started</em>, not just that the broker
 /// answers: a request that publishes before Wolverine runs would fail.
 /// </summary>
-internal sealed partial class BrokerGate(IHostedService wolverine, Uri broker, BrokerGate.Messaging messaging, ILogger<BrokerGate> logger)
+internal sealed partial class BrokerGate(IHostedService wolverine, Uri broker, BrokerGate.MessagingStart messaging, ILogger<BrokerGate> logger)
     : IHostedService, IDisposable
 {
     /// <summary>Whether the gate has started Wolverine yet; the "messaging" readiness check reads it.</summary>
-    internal sealed class Messaging
+    internal sealed class MessagingStart
     {
         private volatile bool _started;
 
@@ -28,7 +28,7 @@ internal sealed partial class BrokerGate(IHostedService wolverine, Uri broker, B
         public void MarkStarted() => _started = true;
     }
 
-    private sealed class ReadinessCheck(Messaging messaging) : IHealthCheck
+    private sealed class ReadinessCheck(MessagingStart messaging) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(messaging.Started
@@ -48,11 +48,11 @@ internal sealed partial class BrokerGate(IHostedService wolverine, Uri broker, B
             && d.ImplementationFactory?.Method.DeclaringType?.FullName?.StartsWith("Wolverine.", StringComparison.Ordinal) == true
             && d.ImplementationFactory.Method.DeclaringType.FullName.Contains("HostBuilderExtensions", StringComparison.Ordinal));
         services.Remove(wolverine);
-        services.AddSingleton<Messaging>();
+        services.AddSingleton<MessagingStart>();
         services.AddSingleton<IHostedService>(sp => new BrokerGate((IHostedService)sp.GetRequiredService<IWolverineRuntime>(), broker,
-            sp.GetRequiredService<Messaging>(), sp.GetRequiredService<ILogger<BrokerGate>>()));
+            sp.GetRequiredService<MessagingStart>(), sp.GetRequiredService<ILogger<BrokerGate>>()));
         services.AddHealthChecks().Add(new HealthCheckRegistration("messaging",
-            sp => new ReadinessCheck(sp.GetRequiredService<Messaging>()), failureStatus: null, tags: [HealthEndpoints.ReadyTag]));
+            sp => new ReadinessCheck(sp.GetRequiredService<MessagingStart>()), failureStatus: null, tags: [HealthEndpoints.ReadyTag]));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -45,6 +45,17 @@ public sealed class TopologyMap
 
     public bool IsSingleDeployment => Deployments.Count == 1;
 
+    /// <summary>This deployment's inbox, outbox and dead letters: <see cref="StorageSchemaOf"/> the current one.</summary>
+    public string StorageSchema => StorageSchemaOf(Current);
+
+    /// <summary>Inbox/outbox tables: shared by a monolith's modules (<c>wolverine</c>), separate for each deployment otherwise.</summary>
+    public string StorageSchemaOf(Deployment deployment) =>
+        IsSingleDeployment ? "wolverine" : $"wolverine_{Slug(deployment.Name).Replace('-', '_')}";
+
+    /// <summary>A name as queues and schemas spell it: lower case, anything but ASCII letters and digits a dash.</summary>
+    internal static string Slug(string name) =>
+        new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
     /// <summary>Where a module runs; null for a module the monolith was told not to run (<c>Modular:Modules</c>).</summary>
     public Deployment? DeploymentOf(ModuleDefinition module) => Deployments.FirstOrDefault(d => d.Runs(module));
 

@@ -20,14 +20,7 @@ public static class TransportSwitch
     public const string QueueSchema = "wolverine_queues";
 
     /// <summary>Each subscribing module has its own queue; it lives where the module is deployed.</summary>
-    public static string QueueName(ModuleDefinition module) => $"modular-{Slug(module.Name)}";
-
-    /// <summary>Inbox/outbox tables: shared by a monolith's modules, separate for each deployment otherwise.</summary>
-    public static string MessageStorageSchema(TopologyMap map) => MessageStorageSchema(map, map.Current);
-
-    /// <summary>The schema of <paramref name="deployment"/>'s envelope storage.</summary>
-    public static string MessageStorageSchema(TopologyMap map, Deployment deployment) =>
-        map.IsSingleDeployment ? "wolverine" : $"wolverine_{Slug(deployment.Name).Replace('-', '_')}";
+    public static string QueueName(ModuleDefinition module) => $"modular-{TopologyMap.Slug(module.Name)}";
 
     /// <summary>The broker's <c>amqp://</c> URI; missing or malformed stops the host with one line.</summary>
     public static Uri RabbitMqUri(IConfiguration configuration) =>
@@ -40,12 +33,10 @@ public static class TransportSwitch
     public static IReadOnlyList<MessageEdge> Crossing(TopologyMap map, IReadOnlyList<MessageEdge> edges) =>
         edges.Where(e => map.DeploymentOf(e.Publisher) is { } from && map.DeploymentOf(e.Subscriber) is { } to && from != to).ToList();
 
-    public static void Configure(WolverineOptions opts, TopologyMap map, IReadOnlyList<MessageEdge> edges, ModularOptions options,
-        IConfiguration configuration)
+    /// <param name="crossing">The edges that cross deployments (<see cref="Crossing"/>).</param>
+    /// <param name="rabbitMq">The broker (<see cref="RabbitMqUri"/>), when the map's transport is RabbitMQ and an edge crosses.</param>
+    public static void Configure(WolverineOptions opts, TopologyMap map, IReadOnlyList<MessageEdge> crossing, ModularOptions options, Uri? rabbitMq)
     {
-        if (options.Topology.Listener is not { } mode || !(Is(mode, "Durable") || Is(mode, "Inline")))
-            throw new ModularConfigurationException($"{TopologyMap.TopologyKey}:Listener is '{options.Topology.Listener}'; it is Durable (the default) or Inline.");
-        var crossing = Crossing(map, edges);
         if (crossing.Count == 0) return;
 
         // Explicit routes would otherwise replace the local routing of the same message types.
@@ -62,7 +53,7 @@ public static class TransportSwitch
         switch (map.Transport)
         {
             case TransportKind.RabbitMQ:
-                UseRabbitMq(opts, outgoing, incoming, options, configuration);
+                UseRabbitMq(opts, outgoing, incoming, options, rabbitMq!);
                 break;
             case TransportKind.PostgreSQL:
                 UsePostgresqlQueues(opts, outgoing, incoming, options);
@@ -77,9 +68,9 @@ public static class TransportSwitch
     // One method per transport: the runtime loads a transport's assemblies (RabbitMQ's client, say) when it compiles a
     // method that names their types, so a deployment loads only the transport it uses.
     private static void UseRabbitMq(WolverineOptions opts, List<(Type Type, List<ModuleDefinition> Targets)> outgoing,
-        List<IGrouping<ModuleDefinition, MessageEdge>> incoming, ModularOptions options, IConfiguration configuration)
+        List<IGrouping<ModuleDefinition, MessageEdge>> incoming, ModularOptions options, Uri broker)
     {
-        opts.UseRabbitMq(RabbitMqUri(configuration)).AutoProvision()
+        opts.UseRabbitMq(broker).AutoProvision()
             // The outbox deletes a message only once the broker confirms it has it (persisted): without
             // confirms a broker crash loses what was "sent" in its last moments.
             .ConfigureChannelCreation(channel =>
@@ -102,7 +93,7 @@ public static class TransportSwitch
             // Durable (default): received messages go to the inbox first. Inline skips that write but
             // handles messages in arrival order on the consumer: one message retrying with backoff
             // holds back the ones behind it (see ADR 0006).
-            if (Is(options.Topology.Listener, "Inline")) listener.ProcessInline();
+            if (options.Topology.Listener == RabbitMqListener.Inline) listener.ProcessInline();
         }
     }
 
@@ -133,8 +124,4 @@ public static class TransportSwitch
             .Where(handler => MessageEdges.HandledMessageTypes(handler.Assembly).Where(h => h.Handler == handler).All(h => arriving.Contains(h.Message)));
     }
 
-    private static string Slug(string name) =>
-        new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
-
-    private static bool Is(string value, string name) => string.Equals(value, name, StringComparison.OrdinalIgnoreCase);
 }
