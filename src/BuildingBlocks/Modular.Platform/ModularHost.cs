@@ -94,6 +94,7 @@ public static class ModularHost
             services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(routes => routes.SuppressCheckForUnhandledSecurityMetadata = true);
         services.AddModularTelemetry(deployment, modules.All, options.Telemetry, options.Metrics, configuration);
         builder.AddModularLogging(options.Logging);
+        GracefulStop.Add(services, options.Shutdown);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
 

@@ -34,6 +34,9 @@ public static class ProblemTypes
     public static readonly ProblemType NotAcceptable = new("not-acceptable", StatusCodes.Status406NotAcceptable,
         "Not acceptable.", "The API answers in JSON only (`application/json`, errors as `application/problem+json`); the `Accept` header allowed neither.");
 
+    public static readonly ProblemType RequestTimeout = new("request-timeout", StatusCodes.Status408RequestTimeout,
+        "The request body arrived too slowly.", "The server stopped waiting for the rest of the body. Nothing was done: send the same request again (orders with the same idempotency key).");
+
     public static readonly ProblemType Conflict = new("conflict", StatusCodes.Status409Conflict,
         "Conflict with the current state.", "The request is well-formed but collides with existing data (a SKU already in use, an order no longer cancellable). Read the resource again before deciding.");
 
@@ -63,7 +66,7 @@ public static class ProblemTypes
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        InvalidRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, PayloadTooLarge,
+        InvalidRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, RequestTimeout, Conflict, PayloadTooLarge,
         UnsupportedMediaType, Unprocessable, TooManyRequests, Unexpected, BadGateway, Unavailable, GatewayTimeout,
     ];
 
@@ -76,7 +79,6 @@ public static class ProblemTypes
     /// <summary>How long a text an answer carries (a detail, a field message) may be: never echo input at length.</summary>
     public const int MaxDetailLength = 300;
 
-    /// <summary>A text an answer carries, cut at <see cref="MaxDetailLength"/>.</summary>
     internal static string Shorten(string text) => text.Length > MaxDetailLength ? text[..MaxDetailLength] + "…" : text;
 }
 

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Modular.Tests.EndToEnd.Faults;
 
 /// <summary>
-/// Places orders through the gateway the way a well-behaved client does (an idempotency key per order; a 502, 503,
+/// Places orders through the gateway the way a well-behaved client does (an idempotency key per order; a 408, 502, 503,
 /// 504 or a connection error is sent again with the same key after a pause), injects a fault once a share of them
 /// is accepted, then judges from the outside, through the APIs only: every accepted order finished (Confirmed and
 /// captured once), no order missing or twice, no dead letter, nothing left pending, no 500 ever.
@@ -126,7 +126,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
 
                 var body = await response.Content.ReadAsStringAsync();
                 if (response.StatusCode == HttpStatusCode.InternalServerError) Interlocked.Increment(ref _serverErrors);
-                if ((int)response.StatusCode is not (502 or 503 or 504))
+                if ((int)response.StatusCode is not (408 or 502 or 503 or 504))
                 {
                     _unexpected.Enqueue($"{customer}: {(int)response.StatusCode} {body}");
                     return;

@@ -56,7 +56,7 @@ public sealed class ShopClient(Topology topology) : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var response = await TryPlaceAsync(customer, product, quantity, key);
-            if (attempt < 5 && (int)response.StatusCode is 502 or 503 or 504)
+            if (attempt < 5 && (int)response.StatusCode is 408 or 502 or 503 or 504)
             {
                 Interlocked.Increment(ref _retries);
                 await Task.Delay(200 * attempt);

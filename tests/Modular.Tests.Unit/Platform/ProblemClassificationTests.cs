@@ -18,6 +18,15 @@ public sealed class ProblemClassificationTests
         Assert.Equal(415, ProblemDetailsExceptionHandler.Classify(new BadHttpRequestException("no", 415)).Status);
 
     [Fact]
+    public void a_body_that_came_too_slowly_is_a_408_to_send_again()
+    {
+        var problem = ProblemDetailsExceptionHandler.Classify(new BadHttpRequestException("Reading the request body timed out due to data arriving too slowly.", 408));
+
+        Assert.Equal((408, ProblemTypes.RequestTimeout.Title), (problem.Status, problem.Title));
+        Assert.Equal(ProblemTypes.RequestTimeout, ProblemTypes.ForStatus(408));
+    }
+
+    [Fact]
     public void a_unique_violation_found_inside_wrapping_exceptions_is_a_409()
     {
         var unique = new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);

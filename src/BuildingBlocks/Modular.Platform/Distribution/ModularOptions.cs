@@ -1,6 +1,7 @@
 using System.Reflection;
 using JasperFx.CodeGeneration;
 using Microsoft.Extensions.Configuration;
+using Modular.Platform.Composition.Health;
 using Modular.Platform.Composition.Http;
 using Modular.Platform.Composition.Modules;
 using Modular.Platform.Composition.Observability;
@@ -73,6 +74,8 @@ public sealed class ModularOptions
     public AuthenticationOptions Authentication { get; } = new();
 
     public DatabaseOptions Database { get; } = new();
+
+    public ShutdownOptions Shutdown { get; } = new();
 
     public static ModularOptions Read(IConfiguration configuration)
     {

@@ -62,6 +62,11 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         // A body without a declared length that grew past the limit while being read (Kestrel stops it there);
         // ProblemShapes says the limit.
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails { Status = StatusCodes.Status413PayloadTooLarge },
+        // The body came slower than Kestrel's minimum data rate (a client or a machine starved): nothing was read, nothing done.
+        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => new ProblemDetails
+        {
+            Status = StatusCodes.Status408RequestTimeout, Title = ProblemTypes.RequestTimeout.Title, Detail = "Send the same request again.",
+        },
         // The framework's messages name parameter types: the client gets what it can act on, the log the rest.
         BadHttpRequestException bad => new ProblemDetails
         {

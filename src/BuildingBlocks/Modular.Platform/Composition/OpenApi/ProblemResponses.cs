@@ -9,7 +9,7 @@ namespace Modular.Platform.Composition.OpenApi;
 
 /// <summary>
 /// Every status an operation can answer, as the rules before and around the use case produce them (docs/errors.md):
-/// 400 where there is a body or a parameter to get wrong, 404 where the path holds an id, 413 and 415 where there is a body,
+/// 400 where there is a body or a parameter to get wrong, 404 where the path holds an id, 408, 413 and 415 where there is a body,
 /// 409 on every write (one that keeps losing a race past the cooldown, see <c>WriteRequests</c>), 429 on module routes
 /// (rate limits), 406/500/502/503/504 everywhere; and none it cannot (a 404 on a list). Every error is <c>application/problem+json</c> with
 /// the one <c>ProblemDetails</c> schema, which describes exactly the members the server writes.
@@ -32,6 +32,7 @@ internal sealed class ProblemResponses : IOperationFilter, IDocumentFilter
         Declare(operation, StatusCodes.Status403Forbidden, secured);
         Declare(operation, StatusCodes.Status404NotFound, hasPathId);
         Declare(operation, StatusCodes.Status406NotAcceptable, true);
+        Declare(operation, StatusCodes.Status408RequestTimeout, hasBody);
         Declare(operation, StatusCodes.Status413PayloadTooLarge, hasBody);
         Declare(operation, StatusCodes.Status415UnsupportedMediaType, hasBody);
         Declare(operation, StatusCodes.Status409Conflict, !HttpMethods.IsGet(context.ApiDescription.HttpMethod ?? "GET"));
