@@ -6,12 +6,34 @@ namespace Modular.Tests.Support;
 /// <summary>Helpers for the servers the tests start themselves: a free loopback port, waiting until ready.</summary>
 public static class Server
 {
+    /// <summary>
+    /// A loopback port nothing listens on, for a server started next. Taken below the kernel's ephemeral range
+    /// (32768-60999): a port the kernel handed out would be free now, yet any process's next outgoing connection
+    /// may take it as its source port before the server binds it ("address already in use"). Never the same
+    /// port twice in a test run.
+    /// </summary>
     public static int FreeLoopbackPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            if (!HandedOut.TryAdd(port, 0)) continue;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // in use: try another
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port between 20000 and 32000.");
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
 
     /// <summary>
     /// Polls <c>/health/ready</c> until it answers 2xx. A process has no tracked session to wait on, so start-up

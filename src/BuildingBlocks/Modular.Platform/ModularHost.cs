@@ -48,10 +48,15 @@ public static class ModularHost
         builder.Services.AddSingleton(new AvailableModules(available));
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var guard = AddComposition(builder, options, available, modules, topology.Current.Name, sharedConnectionString, roleSecret);
+        // Each module's store: its own database (ConnectionStrings:<Module>), or the shared one as its own role (ADR 0013).
+        var stores = modules.All.ToDictionary(m => m, m => configuration.GetConnectionString(m.ConnectionStringName) is { } own
+            ? (ConnectionDefaults.Apply(own), Shared: false)
+            : (roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, m, roleSecret), Shared: true));
+        var guard = AddComposition(builder, options, available, modules, topology.Current.Name, sharedConnectionString, stores);
         var crossing = TransportSwitch.Crossing(topology, edges);
-        var broker = topology.Transport == TransportKind.RabbitMQ && crossing.Count > 0 ? TransportSwitch.RabbitMqUri(configuration) : null;
-        builder.AddDistribution(options, topology, edges, sharedConnectionString, broker);
+        var broker = topology.Transport == TransportKind.RabbitMQ ? TransportSwitch.RabbitMqUri(configuration) : null;
+        builder.AddDistribution(options, topology, edges, sharedConnectionString, broker,
+            stores.Where(s => s.Value.Shared).Select(s => (s.Key, s.Value.Item1)).ToList());
 
         builder.Host.UseWolverine(opts =>
         {
@@ -60,7 +65,7 @@ public static class ModularHost
                 options.DurabilityMode, options.Durability, options.Parallelism, options.Database.ApplyChangesOnStartup));
             opts.Policies.Add(guard);
             if (!BenchSwitches.Off(BenchSwitches.HandlerTags)) opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
-            TransportSwitch.Configure(opts, topology, crossing, options, broker);
+            TransportSwitch.Configure(opts, topology, edges, crossing, options, broker);
             // The one extension automatic discovery would find (Roslyn for handler code not generated ahead).
             opts.UseRuntimeCompilation();
         }, ExtensionDiscovery.ManualOnly); // automatic discovery loads every deployed assembly (YARP, RabbitMQ, ...) to look for extensions
@@ -70,7 +75,8 @@ public static class ModularHost
 
     /// <summary>Composition: the modules this process runs, their stores, HTTP, OpenAPI, security, health, telemetry.</summary>
     private static ModuleBoundaryGuard AddComposition(WebApplicationBuilder builder, ModularOptions options,
-        IReadOnlyList<ModuleDefinition> available, ActiveModules modules, string deployment, string sharedConnectionString, string? roleSecret)
+        IReadOnlyList<ModuleDefinition> available, ActiveModules modules, string deployment, string sharedConnectionString,
+        Dictionary<ModuleDefinition, (string ConnectionString, bool Shared)> stores)
     {
         var configuration = builder.Configuration;
         var services = builder.Services;
@@ -102,10 +108,7 @@ public static class ModularHost
         {
             module.ConfigureServices(services, configuration); // explicit registrations first: the scan skips them
             ModuleServices.Scan(services, module);
-            module.AddStore(new ModuleStore(services, configuration.GetConnectionString(module.ConnectionStringName) is { } own
-                ? ConnectionDefaults.Apply(own)
-                : roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, module, roleSecret),
-                options.Database.ApplyChangesOnStartup));
+            module.AddStore(new ModuleStore(services, stores[module].ConnectionString, options.Database.ApplyChangesOnStartup));
         }
 
         return guard;

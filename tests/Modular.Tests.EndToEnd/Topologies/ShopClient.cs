@@ -100,7 +100,7 @@ public sealed class ShopClient(Topology topology) : IDisposable
     public sealed record ModuleEntry(string Name, bool RunsHere);
     public sealed record Edge(string Message, string From, string To, bool OverTransport);
 
-    public sealed record Pending(long Queued, int Incoming, int Scheduled, int Outgoing, bool Drained);
+    public sealed record Pending(long Queued, int Incoming, int Scheduled, int Outgoing, int HeldElsewhere, bool Drained);
 
     /// <summary>What one process's deployment still has to handle or send (an admin call, not through the gateway).</summary>
     public async Task<Pending> PendingAsync(Uri process) =>
@@ -164,8 +164,9 @@ public sealed class ShopClient(Topology topology) : IDisposable
     public async Task<Ledger> LedgerAsync(Guid order) =>
         (await _http.GetFromJsonAsync<Ledger>(Url($"/api/payments/simulator/ledger/{order}"), Json))!;
 
-    public async Task SetSimulatorAsync(int flakyFailures = 2, int latencyMilliseconds = 0, bool merchantMisconfigured = false) =>
-        (await _http.PutAsJsonAsync(Url("/api/payments/simulator"), new
+    /// <param name="at">One process (the simulated provider is each process's own); by default, through the gateway.</param>
+    public async Task SetSimulatorAsync(int flakyFailures = 2, int latencyMilliseconds = 0, bool merchantMisconfigured = false, Uri? at = null) =>
+        (await _http.PutAsJsonAsync(at is null ? Url("/api/payments/simulator") : new Uri(at, "/api/payments/simulator"), new
         {
             declineCustomersStartingWith = "decline-",
             declineAmountsAbove = 10_000m,

@@ -58,7 +58,7 @@ public abstract class Topology : IAsyncLifetime
     public TraceCollector Traces { get; } = new();
 
     /// <summary>The one URL clients use, whatever the topology.</summary>
-    public Uri GatewayUrl => _processes.First(p => p.Name == GatewayDeployment).Url;
+    public virtual Uri GatewayUrl => _processes.First(p => p.Name == GatewayDeployment).Url;
 
     /// <summary>The gateway's gRPC listener (HTTP/2): the one gRPC address clients use, whatever the topology.</summary>
     public Uri GatewayGrpcUrl => _processes.First(p => p.Name == GatewayDeployment).GrpcUrl
@@ -116,15 +116,23 @@ public abstract class Topology : IAsyncLifetime
     {
         await StartServersAsync();
         Database = await TestDatabase.CreateAsync(GetType().Name, DatabaseServer);
-        // Each module's role and schema, made as make run makes them: the host's database-roles command, with the map.
+        await ProvisionRolesAsync();
+        await StartDeploymentsAsync(Deployments.Keys);
+    }
+
+    /// <summary>Each module's role and schema for the map, made as make run makes them: the host's database-roles command.</summary>
+    protected async Task ProvisionRolesAsync() =>
         (await Tool.RunAsync("dotnet", [HostProcess.BuiltHostAssembly, "database-roles", .. MapSettings(),
             .. Transport is null ? Array.Empty<string>() : [$"--Modular:Deployment={GatewayDeployment}"], $"--ConnectionStrings:Postgres={Database.ConnectionString}",
             $"--{RoleSecretKey}={RoleSecret}"])).EnsureSuccess("database-roles");
-        foreach (var name in Deployments.Keys)
-            for (var i = 0; i < InstancesOf(name); i++)
-                _processes.Add(CreateProcess(name));
-        foreach (var process in _processes) process.Start(SettingsFor(process.Name));
-        await Task.WhenAll(_processes.Where(p => StartsReady(p.Name)).Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+
+    /// <summary>Starts the instances of <paramref name="deployments"/> (all made before any starts: each is told of the others).</summary>
+    protected async Task StartDeploymentsAsync(IEnumerable<string> deployments)
+    {
+        var started = deployments.SelectMany(name => Enumerable.Range(0, InstancesOf(name)).Select(_ => CreateProcess(name))).ToList();
+        _processes.AddRange(started);
+        foreach (var process in started) process.Start(SettingsFor(process.Name));
+        await Task.WhenAll(started.Where(p => StartsReady(p.Name)).Select(p => p.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
     }
 
     /// <summary>Brings a killed instance back on its address, as a restarted container would.</summary>
@@ -161,7 +169,7 @@ public abstract class Topology : IAsyncLifetime
         settings.AddRange(MapSettings());
         foreach (var (name, modules) in Deployments)
         {
-            var instances = _processes.Where(p => p.Name == name).ToList();
+            var instances = _processes.Where(p => p.Name == name && !p.HasExited).ToList();
             for (var i = 0; i < instances.Count; i++)
                 settings.Add($"--Services:{name}:http:{i}={instances[i].Url}");
             var grpc = instances.Where(p => p.GrpcUrl is not null).ToList();

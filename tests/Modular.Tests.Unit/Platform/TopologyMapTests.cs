@@ -30,6 +30,17 @@ public sealed class TopologyMapTests
     }
 
     [Fact]
+    public void a_monolith_told_a_transport_keeps_it_and_its_message_store()
+    {
+        // While a module moves back (ADR 0028), the monolith reads the modules' queues of the split map's transport.
+        var map = TopologyMap.Read(Available, Configuration([("Modular:Topology:Transport", "PostgreSQL")]));
+
+        Assert.Equal(Available, map.Current.Modules);
+        Assert.Equal(TransportKind.PostgreSQL, map.Transport);
+        Assert.Equal("wolverine", map.StorageSchema);
+    }
+
+    [Fact]
     public void a_process_is_the_deployment_it_is_told_it_is()
     {
         var map = TopologyMap.Read(Available, Configuration([.. TwoDeployments, ("Modular:Deployment", "ordering")]));

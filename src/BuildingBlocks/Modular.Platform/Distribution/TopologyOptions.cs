@@ -20,6 +20,9 @@ public sealed class TopologyOptions
     /// <summary>RabbitMQ deliveries stored per inbox write.</summary>
     public int ReceiveBatchSize { get; set; } = 1;
 
+    /// <summary>How often a process looks for messages of its modules left in another deployment's store (ADR 0028).</summary>
+    public TimeSpan HandoverInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary><c>Durable</c>, or <c>Inline</c>: RabbitMQ messages handled without the inbox write.</summary>
     public RabbitMqListener Listener { get; set; } = RabbitMqListener.Durable;
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Modular.Platform.Composition.Security;
+using Modular.Platform.Distribution.Handover;
 using Wolverine.Runtime;
 
 namespace Modular.Platform.Distribution.Operations;
@@ -14,7 +15,8 @@ internal static class PendingMessagesEndpoint
         app.MapGet("/api/admin/messages", CountAsync).WithTags("Admin").WithName("GetPendingMessages").WithSummary("Count pending messages")
             .RequireAuthorization(PlatformPermissions.Admin);
 
-    private static async Task<Ok<PendingMessages>> CountAsync(IWolverineRuntime runtime, BacklogReader backlog, CancellationToken ct)
+    private static async Task<Ok<PendingMessages>> CountAsync(IWolverineRuntime runtime, BacklogReader backlog, MessageHandover handover,
+        CancellationToken ct)
     {
         var stores = new List<StoreCounts>();
         foreach (var store in (await runtime.Stores.FindAllAsync()).DistinctBy(s => s.Uri))
@@ -27,7 +29,8 @@ internal static class PendingMessagesEndpoint
         var modules = await backlog.ReadAsync(ct, queues);
         var (queued, incoming, scheduled, outgoing) =
             (queues.Sum(q => q.Waiting), stores.Sum(s => s.Incoming), stores.Sum(s => s.Scheduled), stores.Sum(s => s.Outgoing));
-        return TypedResults.Ok(new PendingMessages(queued, incoming, scheduled, outgoing, stores.Sum(s => s.DeadLetters),
-            queued + incoming + scheduled + outgoing == 0, queues, stores, modules));
+        var elsewhere = await handover.CountHeldElsewhereAsync(ct);
+        return TypedResults.Ok(new PendingMessages(queued, incoming, scheduled, outgoing, elsewhere, stores.Sum(s => s.DeadLetters),
+            queued + incoming + scheduled + outgoing + elsewhere == 0, queues, stores, modules));
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Modular.Platform.Composition.Health;
 using Modular.Platform.Distribution;
 using Modular.Platform.Distribution.Gateway;
+using Modular.Platform.Distribution.Handover;
 using Modular.Platform.Distribution.Operations;
 using Modular.Platform.Distribution.Topology;
 
@@ -14,10 +15,12 @@ internal static class DistributionSetup
 {
     /// <summary>
     /// Distribution: the map, the gateway in front of the other deployments, the operations view, the broker's health
-    /// (<paramref name="broker"/>: set when this deployment exchanges messages over RabbitMQ).
+    /// (<paramref name="broker"/>: set when this deployment exchanges messages over RabbitMQ), and the hand-over of what
+    /// other deployments' stores hold for <paramref name="sharedStores"/> (the modules here with data in the shared database).
     /// </summary>
     public static void AddDistribution(this WebApplicationBuilder builder, ModularOptions options, TopologyMap topology,
-        IReadOnlyList<MessageEdge> edges, string sharedConnectionString, Uri? broker)
+        IReadOnlyList<MessageEdge> edges, string sharedConnectionString, Uri? broker,
+        IReadOnlyList<(ModuleDefinition Module, string ConnectionString)> sharedStores)
     {
         var services = builder.Services;
         builder.AddManagementListener(options.ManagementUrl);
@@ -28,6 +31,9 @@ internal static class DistributionSetup
         services.AddSingleton(new BacklogReader.Source(sharedConnectionString, topology.StorageSchema));
         services.AddSingleton<BacklogReader>();
         services.AddOperations(topology, options.Metrics);
+        services.AddSingleton(new MessageHandover.Settings(topology.StorageSchema, sharedStores, options.Topology.HandoverInterval));
+        services.AddSingleton<MessageHandover>();
+        services.AddHostedService(provider => provider.GetRequiredService<MessageHandover>());
         if (broker is not null)
         {
             services.AddSingleton(new RabbitMqHealthCheck.Target(broker));

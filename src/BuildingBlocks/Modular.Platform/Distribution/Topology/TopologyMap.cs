@@ -14,7 +14,7 @@ namespace Modular.Platform.Distribution.Topology;
 /// Modular:Topology:Deployments:ordering:Url     = http://ordering:8080   (optional; this is the default)
 /// Modular:Topology:Gateway = core                  (the deployment clients call; it forwards the others' routes)
 /// </code>
-/// Without a map, one deployment "monolith" hosts <c>Modular:Modules</c> (default: all) with no transport.
+/// Without a map, one deployment "monolith" hosts <c>Modular:Modules</c> (default: all), with no transport unless one is named.
 /// </summary>
 public sealed class TopologyMap
 {
@@ -73,7 +73,9 @@ public sealed class TopologyMap
             if (!string.IsNullOrEmpty(name) && name != MonolithName)
                 throw new ModularConfigurationException(
                     $"{DeploymentKey} is '{name}' but there is no {TopologyKey}:Deployments map; without one the only deployment is '{MonolithName}'.");
-            return new TopologyMap([monolith], monolith, TransportKind.Local, gateway: null);
+            // A transport named without a map: the monolith also listens on its modules' queues, so what another map sends
+            // there while a module moves back is handled (ADR 0028).
+            return new TopologyMap([monolith], monolith, ReadTransport(map.Transport, 1), gateway: null);
         }
 
         if (options.Modules is not null)

@@ -9,10 +9,11 @@ namespace Modular.Platform.Distribution.Topology;
 /// <summary>
 /// Wires Wolverine for this process's place in the topology. An edge between modules of the same deployment
 /// stays in-process (durable local queues, nothing to configure). An edge that crosses deployments is
-/// published to the subscriber deployment's queue on the configured transport; every deployment that
-/// subscribes to something from elsewhere listens on its own queue. Queues are named after deployments, so
-/// all instances of a deployment compete for its messages, and the publisher declares the queue, so a
-/// message sent while its consumer is down waits for it. Outbox and inbox are durable on both sides.
+/// published to the subscribing module's queue on the configured transport; with a transport named, every module
+/// that handles another's messages listens on its queue wherever it runs. Queues are named after modules, so all
+/// instances running a module (while it moves, those of both maps) compete for its messages, and the publisher
+/// declares the queue, so a message sent while its consumer is down waits for it. Outbox and inbox are durable on
+/// both sides.
 /// </summary>
 public static class TransportSwitch
 {
@@ -33,11 +34,18 @@ public static class TransportSwitch
     public static IReadOnlyList<MessageEdge> Crossing(TopologyMap map, IReadOnlyList<MessageEdge> edges) =>
         edges.Where(e => map.DeploymentOf(e.Publisher) is { } from && map.DeploymentOf(e.Subscriber) is { } to && from != to).ToList();
 
+    /// <param name="edges">Every message edge of the modules (<see cref="MessageEdges"/>).</param>
     /// <param name="crossing">The edges that cross deployments (<see cref="Crossing"/>).</param>
-    /// <param name="rabbitMq">The broker (<see cref="RabbitMqUri"/>), when the map's transport is RabbitMQ and an edge crosses.</param>
-    public static void Configure(WolverineOptions opts, TopologyMap map, IReadOnlyList<MessageEdge> crossing, ModularOptions options, Uri? rabbitMq)
+    /// <param name="rabbitMq">The broker (<see cref="RabbitMqUri"/>), when the map's transport is RabbitMQ.</param>
+    public static void Configure(WolverineOptions opts, TopologyMap map, IReadOnlyList<MessageEdge> edges, IReadOnlyList<MessageEdge> crossing,
+        ModularOptions options, Uri? rabbitMq)
     {
-        if (crossing.Count == 0) return;
+        if (map.Transport == TransportKind.Local)
+        {
+            if (crossing.Count > 0)
+                throw new ModularConfigurationException($"{crossing.Count} message edges cross deployments but the transport is {map.Transport}.");
+            return;
+        }
 
         // Explicit routes would otherwise replace the local routing of the same message types.
         opts.Policies.ConventionalLocalRoutingIsAdditive();
@@ -48,7 +56,11 @@ public static class TransportSwitch
             .GroupBy(e => e.MessageType)
             .Select(g => (Type: g.Key, Targets: g.Select(e => e.Subscriber).Distinct().ToList()))
             .ToList();
-        var incoming = crossing.Where(e => map.Current.Runs(e.Subscriber)).GroupBy(e => e.Subscriber).ToList();
+        // Every module here listens on its queue, even when all its publishers are here too: while a module moves (ADR
+        // 0028), the other map may send to it over the transport, and a queue nobody reads would keep those messages.
+        var incoming = edges.Where(e => map.Current.Runs(e.Subscriber)).GroupBy(e => e.Subscriber)
+            .Select(g => new Subscription(g.Key, crossing.Where(e => e.Subscriber == g.Key).ToList()))
+            .ToList();
 
         switch (map.Transport)
         {
@@ -58,17 +70,18 @@ public static class TransportSwitch
             case TransportKind.PostgreSQL:
                 UsePostgresqlQueues(opts, outgoing, incoming, options);
                 break;
-            case TransportKind.Local:
             default:
-                throw new ModularConfigurationException(
-                    $"{crossing.Count} message edges cross deployments but the transport is {map.Transport}.");
+                throw new ModularConfigurationException($"The transport {map.Transport} is not known.");
         }
     }
+
+    /// <summary>A module of this deployment that handles other modules' messages, with the edges that come from elsewhere.</summary>
+    private sealed record Subscription(ModuleDefinition Module, IReadOnlyList<MessageEdge> Crossing);
 
     // One method per transport: the runtime loads a transport's assemblies (RabbitMQ's client, say) when it compiles a
     // method that names their types, so a deployment loads only the transport it uses.
     private static void UseRabbitMq(WolverineOptions opts, List<(Type Type, List<ModuleDefinition> Targets)> outgoing,
-        List<IGrouping<ModuleDefinition, MessageEdge>> incoming, ModularOptions options, Uri broker)
+        List<Subscription> incoming, ModularOptions options, Uri broker)
     {
         opts.UseRabbitMq(broker).AutoProvision()
             // The outbox deletes a message only once the broker confirms it has it (persisted): without
@@ -87,7 +100,7 @@ public static class TransportSwitch
         foreach (var module in incoming)
         {
             // One message per inbox write: Wolverine otherwise collects deliveries for 5 ms to batch them.
-            var listener = opts.ListenToRabbitQueue(QueueName(module.Key)).MaximumParallelMessages(options.Parallelism)
+            var listener = opts.ListenToRabbitQueue(QueueName(module.Module)).MaximumParallelMessages(options.Parallelism)
                 .MaximumMessagesToReceive(options.Topology.ReceiveBatchSize);
             foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
             // Durable (default): received messages go to the inbox first. Inline skips that write but
@@ -98,7 +111,7 @@ public static class TransportSwitch
     }
 
     private static void UsePostgresqlQueues(WolverineOptions opts, List<(Type Type, List<ModuleDefinition> Targets)> outgoing,
-        List<IGrouping<ModuleDefinition, MessageEdge>> incoming, ModularOptions options)
+        List<Subscription> incoming, ModularOptions options)
     {
         var polling = TimeSpan.FromMilliseconds(options.Topology.PollingMilliseconds);
         foreach (var (type, targets) in outgoing)
@@ -106,7 +119,7 @@ public static class TransportSwitch
                 opts.Publish(p => p.Message(type).ToPostgresqlQueue(QueueName(target).Replace('-', '_')));
         foreach (var module in incoming)
         {
-            var listener = opts.ListenToPostgresqlQueue(QueueName(module.Key).Replace('-', '_')).PollingInterval(polling)
+            var listener = opts.ListenToPostgresqlQueue(QueueName(module.Module).Replace('-', '_')).PollingInterval(polling)
                 .MaximumParallelMessages(options.Parallelism);
             foreach (var handler in StickyHandlers(module)) listener.AddStickyHandler(handler);
         }
@@ -115,13 +128,12 @@ public static class TransportSwitch
     /// <summary>
     /// Handlers that run right where the module's queue is received, instead of Wolverine forwarding each
     /// message into a local queue first (one transaction less per hop). Only classes whose every message
-    /// comes over this queue qualify: a sticky handler no longer sees messages published locally.
+    /// comes from another deployment qualify: a sticky handler no longer sees messages published locally.
     /// </summary>
-    private static IEnumerable<Type> StickyHandlers(IGrouping<ModuleDefinition, MessageEdge> incoming)
+    private static IEnumerable<Type> StickyHandlers(Subscription subscription)
     {
-        var arriving = incoming.Select(e => e.MessageType).ToHashSet();
-        return incoming.Select(e => e.HandlerType).Distinct()
+        var arriving = subscription.Crossing.Select(e => e.MessageType).ToHashSet();
+        return subscription.Crossing.Select(e => e.HandlerType).Distinct()
             .Where(handler => MessageEdges.HandledMessageTypes(handler.Assembly).Where(h => h.Handler == handler).All(h => arriving.Contains(h.Message)));
     }
-
 }
