@@ -19,8 +19,9 @@ namespace Modular.Platform.Distribution.Handover;
 /// deployment's inbox in one statement: deleted there and inserted here in the same transaction, so each is handled
 /// once. A message already received here (same id and address) is not taken twice. It arrives at the
 /// module's local queue here, or at the transport listener it was addressed to when this process listens there.
-/// The statement runs as the module's own role, which the map made a member of each deployment's messaging role it
-/// was placed in (<see cref="ModuleRoles"/>): no process holds a login that reads other deployments' stores.
+/// The statement runs as the module's own role, which <c>database-roles</c> made a member of the messaging role of each
+/// deployment a map placed it in (<see cref="ModuleRoles"/>): a process reads no store of a deployment its modules never
+/// ran in.
 /// </summary>
 internal sealed partial class MessageHandover(MessageHandover.Settings settings, AvailableModules available, IWolverineRuntime runtime,
     ILogger<MessageHandover> logger)
@@ -77,9 +78,10 @@ internal sealed partial class MessageHandover(MessageHandover.Settings settings,
                 if (taken > 0) TookOver(logger, taken, module.Name, schema);
             }
         }
-        catch (Exception e) when ((e is NpgsqlException or TimeoutException) && !ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            // The database away, or a store being made: the messages stay where they are until the next round.
+            // The database away, or a store being made: the messages stay where they are until the next round (and a
+            // failure here never stops the host).
             CouldNotLook(logger, module.Name, e.Message);
         }
     }
@@ -174,9 +176,11 @@ internal sealed partial class MessageHandover(MessageHandover.Settings settings,
     private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     /// <summary>
-    /// Each message type the module handles, and where it goes here: the local queue Wolverine routes it to (one per
-    /// handler when several handlers here take it). A type another module handles too is the module's only at an
-    /// address naming its handler or its transport queue (every module of the binary is asked: the other may run elsewhere).
+    /// Each message type the module handles, and where it goes here: the local queue Wolverine names after the type,
+    /// or after the handler when several handlers here take it (<c>MultipleHandlerBehavior.Separated</c>); a queue it
+    /// did not declare (a handler that runs on its transport listener) it builds when the message arrives. A type another
+    /// module handles too is the module's only at an address naming its handler or its transport queue (every module of
+    /// the binary is asked: the other may run elsewhere).
     /// </summary>
     private IReadOnlyList<Route> RoutesOf(ModuleDefinition module)
     {
@@ -186,8 +190,7 @@ internal sealed partial class MessageHandover(MessageHandover.Settings settings,
             var handlerQueue = h.Handler.FullNameInCode().ToLowerInvariant();
             var target = handledHere.Count(o => o.Message == h.Message) > 1
                 ? $"local://{handlerQueue}/"
-                : runtime.Endpoints.LocalQueueForMessageType(h.Message)?.Uri.ToString()
-                  ?? $"local://{h.Message.ToMessageTypeName().ToLowerInvariant()}/";
+                : $"local://{h.Message.ToMessageTypeName().Replace('+', '.').ToLowerInvariant()}/";
             var shared = available.All.Count(m => MessageEdges.HandledMessageTypes(m.Assembly).Any(o => o.Message == h.Message)) > 1;
             var queue = TransportSwitch.QueueName(module);
             var pattern = shared
