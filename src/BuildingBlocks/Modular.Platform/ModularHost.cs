@@ -50,13 +50,14 @@ public static class ModularHost
 
         // Each module's store: its own database (ConnectionStrings:<Module>), or the shared one as its own role (ADR 0013).
         var stores = modules.All.ToDictionary(m => m, m => configuration.GetConnectionString(m.ConnectionStringName) is { } own
-            ? (ConnectionDefaults.Apply(own), Shared: false)
-            : (roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, m, roleSecret), Shared: true));
+            ? (ConnectionString: ConnectionDefaults.Apply(own), Shared: false)
+            : (ConnectionString: roleSecret is null ? sharedConnectionString : ModuleRoles.ConnectionString(sharedConnectionString, m, roleSecret),
+                Shared: true));
         var guard = AddComposition(builder, options, available, modules, topology.Current.Name, sharedConnectionString, stores);
         var crossing = TransportSwitch.Crossing(topology, edges);
         var broker = topology.Transport == TransportKind.RabbitMQ ? TransportSwitch.RabbitMqUri(configuration) : null;
         builder.AddDistribution(options, topology, edges, sharedConnectionString, broker,
-            stores.Where(s => s.Value.Shared).Select(s => (s.Key, s.Value.Item1)).ToList());
+            stores.Where(s => s.Value.Shared).Select(s => (s.Key, s.Value.ConnectionString)).ToList());
 
         builder.Host.UseWolverine(opts =>
         {
