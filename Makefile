@@ -1,5 +1,5 @@
 # The two quick-start commands. Everything else is in eng/.
-.PHONY: run test token db-stop db-remove module-map contracts module
+.PHONY: run test token db-stop db-remove module-map contracts module extract bring-back move-stop
 
 ## Run the monolith on http://127.0.0.1:5000 (Swagger UI at /swagger), on a local PostgreSQL unless
 ## ConnectionStrings__Postgres is set.
@@ -33,3 +33,14 @@ contracts:
 ## make module NAME=Invoicing ITEM=Invoice [ITEMS=invoices]
 module:
 	@eng/new-module.sh "$(NAME)" "$(ITEM)" "$(ITEMS)"
+
+## Move a module out of the monolith while it serves, behind HAProxy on make run's address, and back:
+## make extract MODULE=Ordering [TRANSPORT=PostgreSQL|RabbitMQ]; make bring-back MODULE=Ordering; make move-stop
+extract:
+	@eng/move.sh extract "$(MODULE)" "$(or $(TRANSPORT),PostgreSQL)"
+
+bring-back:
+	@eng/move.sh bring-back "$(MODULE)" "$(or $(TRANSPORT),PostgreSQL)"
+
+move-stop:
+	@eng/move.sh stop
