@@ -93,30 +93,8 @@ if ! alive front; then
   if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
     say "$host:$port is taken (make run?); stop it: the monolith runs behind the front here"; exit 1
   fi
-  cat >"$state/haproxy.cfg" <<EOF
-defaults
-  mode http
-  timeout connect 2s
-  timeout client 60s
-  timeout server 60s
-  retries 3
-  option redispatch
-  retry-on conn-failure empty-response
-frontend shop
-  bind $host:$port
-  default_backend gateways
-backend gateways
-  option httpchk GET /health/ready
-  timeout check 3s
-  default-server inter 1s fall 3 rise 2
-  server monolith $host:$monolith_port check
-  server core     $host:$core_port check
-listen stats
-  bind $host:$stats_port
-  stats enable
-  stats uri /stats
-EOF
-  haproxy -db -f "$state/haproxy.cfg" >"$state/front.log" 2>&1 &
+  FRONT=$host:$port MONOLITH=$host:$monolith_port CORE=$host:$core_port STATS=$host:$stats_port \
+    haproxy -db -f deploy/haproxy/haproxy.cfg >"$state/front.log" 2>&1 &
   echo $! >"$state/front.pid"
   "${HOST[@]}" database-roles >/dev/null
   start monolith "$monolith_port"

@@ -34,7 +34,6 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
     private readonly ConcurrentQueue<string> _unexpected = new();
     private int _resent;
     private int _serverErrors;
-    private bool _checkLedger = true;
     private readonly Stopwatch _clock = new();
     private readonly ConcurrentQueue<TimeSpan> _acceptedAt = new();
     private readonly ConcurrentQueue<TimeSpan> _unavailableAt = new(); // each 502, 503 or 504 answered
@@ -74,7 +73,6 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
     public async Task<Report> RunAsync(string fault, Func<Task> inject, int orders = Orders, int inFlight = InFlight,
         bool untilFaultIsOver = false, double? ordersPerSecond = null, bool checkLedger = true)
     {
-        _checkLedger = checkLedger;
         var run = Guid.NewGuid().ToString("N")[..8];
         await _shop.SetSimulatorAsync();
         var product = await _shop.AddProductAsync($"FLT-{run}", Price);
@@ -117,7 +115,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
         LastPace = PaceOf(faultStarted, faultOver, placingOver);
         output.WriteLine(LastPace.ToString());
 
-        var finished = await WaitUntilFinishedAsync();
+        var finished = await WaitUntilFinishedAsync(checkLedger);
         var recovery = clock.Elapsed - faultStarted;
         var duplicated = await CountMissingOrTwiceAsync();
         var report = new Report(fault, topology.GetType().Name, placed, _accepted.Count, finished, _accepted.Count - finished, duplicated,
@@ -196,7 +194,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
     }
 
     /// <summary>Polls every accepted order until it is Confirmed with its payment captured once, or patience runs out.</summary>
-    private async Task<int> WaitUntilFinishedAsync()
+    private async Task<int> WaitUntilFinishedAsync(bool checkLedger)
     {
         var pending = new ConcurrentDictionary<Guid, bool>(_accepted.Values.Select(id => KeyValuePair.Create(id, true)));
         var deadline = DateTime.UtcNow + Patience;
@@ -204,7 +202,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
         {
             await Parallel.ForEachAsync(pending.Keys.ToList(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
             {
-                if (await IsFinishedAsync(id)) pending.TryRemove(id, out var _);
+                if (await IsFinishedAsync(id, checkLedger)) pending.TryRemove(id, out var _);
             });
             if (!pending.IsEmpty) await Task.Delay(250);
         }
@@ -218,7 +216,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
         return _accepted.Count - pending.Count;
     }
 
-    private async Task<bool> IsFinishedAsync(Guid id)
+    private async Task<bool> IsFinishedAsync(Guid id, bool checkLedger)
     {
         try
         {
@@ -226,7 +224,7 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
             if (order.Status != "Confirmed") return false;
             var payment = await _shop.PaymentAsync(id);
             if (payment is not { Status: "Captured", Amount: Price }) return false;
-            if (!_checkLedger) return true;
+            if (!checkLedger) return true;
             var ledger = await _shop.LedgerAsync(id);
             return ledger.CapturedAmount == Price && !ledger.Refunded;
         }

@@ -13,12 +13,11 @@ public sealed class Front : IAsyncDisposable
 {
     public const string Variable = "MODULAR_HAPROXY";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("modular-front-").FullName;
     private readonly StringBuilder _output = new();
     private readonly int _statsPort = Server.FreeLoopbackPort();
     private Process? _process;
 
-    /// <param name="gateways">Each gateway by name and port (running or not yet).</param>
+    /// <param name="gateways">The port of each gateway the front balances over (running or not yet): <c>monolith</c>, <c>core</c>.</param>
     public Front(IReadOnlyDictionary<string, int> gateways)
     {
         Gateways = gateways;
@@ -30,40 +29,18 @@ public sealed class Front : IAsyncDisposable
 
     private static string Binary => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path ? path : "/usr/sbin/haproxy";
 
-    public async Task StartAsync()
+    public void Start()
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"HAProxy is not at {Binary} ({Variable}): make test installs Debian's haproxy package.");
-        var servers = string.Join('\n', Gateways.Select(g => $"  server {g.Key} 127.0.0.1:{g.Value} check"));
-        var config = Path.Combine(_directory, "haproxy.cfg");
-        await File.WriteAllTextAsync(config, $"""
-            global
-              maxconn 2000
-            defaults
-              mode http
-              timeout connect 2s
-              timeout client 90s
-              timeout server 90s
-              retries 3
-              option redispatch
-              retry-on conn-failure empty-response
-            frontend shop
-              bind 127.0.0.1:{Url.Port}
-              default_backend gateways
-            backend gateways
-              balance roundrobin
-              option httpchk GET /health/ready
-              timeout check 3s
-              default-server inter 1s fall 3 rise 2
-            {servers}
-            listen stats
-              bind 127.0.0.1:{_statsPort}
-              stats enable
-              stats uri /stats
-
-            """);
+        // The front the repository ships (deploy/haproxy/haproxy.cfg), told its addresses as eng/move.sh tells it.
         var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var word in new[] { "-db", "-f", config }) start.ArgumentList.Add(word);
+        foreach (var word in new[] { "-db", "-f", Path.Combine(Tool.RepositoryRoot(), "deploy", "haproxy", "haproxy.cfg") })
+            start.ArgumentList.Add(word);
+        start.Environment["FRONT"] = $"127.0.0.1:{Url.Port}";
+        start.Environment["MONOLITH"] = $"127.0.0.1:{Gateways["monolith"]}";
+        start.Environment["CORE"] = $"127.0.0.1:{Gateways["core"]}";
+        start.Environment["STATS"] = $"127.0.0.1:{_statsPort}";
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start HAProxy.");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -105,6 +82,5 @@ public sealed class Front : IAsyncDisposable
         }
 
         _process?.Dispose();
-        Directory.Delete(_directory, recursive: true);
     }
 }

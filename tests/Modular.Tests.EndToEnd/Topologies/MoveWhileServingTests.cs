@@ -57,10 +57,11 @@ public abstract class OrderingMoving : Topology
         _ => base.CreateProcess(deployment),
     };
 
-    protected override async Task StartServersAsync()
+    protected override Task StartServersAsync()
     {
         Front = new Front(new Dictionary<string, int> { ["monolith"] = _monolithPort, ["core"] = _corePort });
-        await Front.StartAsync();
+        Front.Start();
+        return Task.CompletedTask;
     }
 
     protected override async ValueTask StopServersAsync() => await Front.DisposeAsync();
