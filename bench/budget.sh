@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-10}; CONNS=${CONNS:-64}
-VARIANTS=${VARIANTS:-"all-on auth token-cache rate-limit caller-stripping input-guard write-requests problems metrics handler-tags json-logs tracing connection-reset keepalive bare"}
+VARIANTS=${VARIANTS:-"all-on auth token-cache rate-limit caller-stripping input-guard write-requests problems metrics handler-tags fences json-logs tracing connection-reset keepalive bare"}
 OUT=${OUT:-$(mktemp -d /tmp/modular-budget.XXXXXX)}; mkdir -p "$OUT"
 port=18125; pgdir=$(mktemp -d /tmp/modular-budget-pg.XXXXXX); app=${APP:-$OUT/app}; pid=
 command -v wrk >/dev/null || { apt-get update >/dev/null; apt-get install -y wrk >/dev/null; }
@@ -32,13 +32,13 @@ env_of() {
     all-on) ;;
     auth) echo MODULAR_BENCH_OFF=auth ;;
     rate-limit) echo Modular__RateLimits__PermitsPerSecond=0 ;;
-    caller-stripping | input-guard | write-requests | problems | handler-tags | token-cache) echo "MODULAR_BENCH_OFF=$1" ;;
+    caller-stripping | input-guard | write-requests | problems | handler-tags | fences | token-cache) echo "MODULAR_BENCH_OFF=$1" ;;
     metrics) echo Modular__Metrics__Enabled=false ;;
     json-logs) echo Modular__Logging__Format=simple ;;
     tracing) echo Modular__Telemetry__Enabled=true ;;  # the one component off in all-on: this row is its cost when ON
     connection-reset) echo "CS_EXTRA=;No%20Reset%20On%20Close=true" ;;  # the reset Npgsql sends on every checkout, off
     keepalive) echo "CS_EXTRA=;Keepalive=1" ;;                    # ADR 0015's keepalive, ON (what main had until ADR 0023)
-    bare) echo "MODULAR_BENCH_OFF=auth,caller-stripping,input-guard,write-requests,problems,handler-tags Modular__RateLimits__PermitsPerSecond=0 Modular__Metrics__Enabled=false Modular__Logging__Format=simple" ;;
+    bare) echo "MODULAR_BENCH_OFF=auth,caller-stripping,input-guard,write-requests,problems,handler-tags,fences Modular__RateLimits__PermitsPerSecond=0 Modular__Metrics__Enabled=false Modular__Logging__Format=simple" ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }

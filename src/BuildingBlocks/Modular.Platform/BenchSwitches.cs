@@ -26,4 +26,5 @@ internal static class BenchSwitches
     public const string WriteRequests = "write-requests";
     public const string Problems = "problems";
     public const string HandlerTags = "handler-tags";
+    public const string Fences = "fences";
 }

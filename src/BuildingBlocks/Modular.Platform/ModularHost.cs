@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Modular.Platform.Composition.Fencing;
 using Modular.Platform.Composition.GrpcApi;
 using Modular.Platform.Composition.Health;
 using Modular.Platform.Composition.Http;
@@ -102,6 +103,7 @@ public static class ModularHost
         services.AddModularTelemetry(deployment, modules.All, options.Telemetry, options.Metrics, configuration);
         builder.AddModularLogging(options.Logging);
         GracefulStop.Add(services, options.Shutdown);
+        ModuleFences.Add(services, modules, modules.All.Select(m => (m, stores[m].ConnectionString)).ToList(), options.Database.FenceInterval);
         services.AddSingleton(new PostgresHealthCheck.Target(sharedConnectionString));
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag]);
 
@@ -142,6 +144,7 @@ public static class ModularHost
         }
 
         app.UseManagementListener();
+        if (!BenchSwitches.Off(BenchSwitches.Fences)) app.UseModuleFences();
 
         if (!BenchSwitches.Off(BenchSwitches.CallerStripping)) app.UseCallerHeaderStripping();
         var authenticates = !BenchSwitches.Off(BenchSwitches.Authentication);

@@ -52,12 +52,13 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
     private sealed record OrderPage(List<ShopClient.Order> Items, long TotalItems);
 
     /// <summary>How fast orders were accepted before, during and after the fault, and when the system answered 502/503/504.</summary>
+    /// <param name="LongestUnavailableSeconds">The longest stretch of 502/503/504 answers, stretches apart by 3 s or more.</param>
     public sealed record Pace(double OrdersPerSecondBefore, double OrdersPerSecondDuring, double OrdersPerSecondAfter, int Unavailable,
-        double UnavailableWindowSeconds)
+        double UnavailableWindowSeconds, double LongestUnavailableSeconds)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
             $"orders/s before={OrdersPerSecondBefore:0.0} during={OrdersPerSecondDuring:0.0} after={OrdersPerSecondAfter:0.0}; " +
-            $"{Unavailable} answers 502/503/504 over {UnavailableWindowSeconds:0.0} s");
+            $"{Unavailable} answers 502/503/504 over {UnavailableWindowSeconds:0.0} s, the longest stretch {LongestUnavailableSeconds:0.0} s");
     }
 
     /// <summary>The pace of the last run (<see cref="RunAsync"/>).</summary>
@@ -188,9 +189,17 @@ public sealed class OrderRun(Topology topology, ITestOutputHelper output) : IDis
         var accepted = _acceptedAt.ToList();
         double Rate(TimeSpan from, TimeSpan to) =>
             to > from ? accepted.Count(t => t > from && t <= to) / (to - from).TotalSeconds : 0;
-        var unavailable = _unavailableAt.ToList();
+        var unavailable = _unavailableAt.Order().ToList();
+        var longest = TimeSpan.Zero;
+        for (int start = 0, end = 1; end <= unavailable.Count; end++)
+        {
+            if (end < unavailable.Count && unavailable[end] - unavailable[end - 1] < TimeSpan.FromSeconds(3)) continue;
+            longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, (unavailable[end - 1] - unavailable[start]).Ticks));
+            start = end;
+        }
+
         return new Pace(Rate(TimeSpan.Zero, faultStarted), Rate(faultStarted, faultOver), Rate(faultOver, placingOver), unavailable.Count,
-            unavailable.Count == 0 ? 0 : (unavailable.Max() - unavailable.Min()).TotalSeconds);
+            unavailable.Count == 0 ? 0 : (unavailable[^1] - unavailable[0]).TotalSeconds, longest.TotalSeconds);
     }
 
     /// <summary>Polls every accepted order until it is Confirmed with its payment captured once, or patience runs out.</summary>

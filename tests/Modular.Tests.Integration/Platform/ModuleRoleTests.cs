@@ -82,9 +82,10 @@ public sealed class ModuleRoleTests(ModularApp app)
         }));
 
         // Module pools skip Npgsql's reset (ConnectionPools, ADR 0024): safe only while nothing on them takes a session-level
-        // advisory lock (Wolverine's agents take theirs on the main store's pool, logged in as the deployment's messaging role).
+        // advisory lock (Wolverine's agents take theirs on the main store's pool, logged in as the deployment's messaging role;
+        // the module fence holds one per module on a connection of its own, outside every pool: ADR 0029).
         var held = await app.Database.ScalarAsync<long>(
-            "select count(*) from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and a.usename like 'modular\\_%' and a.usename not like 'modular\\_messaging\\_%' and a.datname = current_database()");
+            "select count(*) from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and a.usename like 'modular\\_%' and a.usename not like 'modular\\_messaging\\_%' and a.application_name <> 'modular-fence' and a.datname = current_database()");
         Assert.Equal(0, held);
     }
 

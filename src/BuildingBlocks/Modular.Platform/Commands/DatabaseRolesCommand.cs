@@ -18,13 +18,18 @@ public static class DatabaseRolesCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<ModuleDefinition> available, IConfiguration configuration, TextWriter output)
     {
-        var admin = configuration.GetConnectionString("PostgresAdmin") is { Length: > 0 } a ? a
-            : configuration.GetConnectionString(ConnectionDefaults.SharedName) is { Length: > 0 } shared ? shared
-            : throw new ModularConfigurationException("ConnectionStrings:PostgresAdmin (or Postgres) is not set: roles are made with it.");
+        var admin = AdminConnectionString(configuration)
+                    ?? throw new ModularConfigurationException("ConnectionStrings:PostgresAdmin (or Postgres) is not set: roles are made with it.");
         var roles = await ProvisionAsync(admin, available, configuration);
         await output.WriteLineAsync($"database roles ready: {string.Join(", ", roles)}");
         return 0;
     }
+
+    /// <summary>A login allowed to make roles, databases and replication: <c>ConnectionStrings:PostgresAdmin</c>, else <c>Postgres</c>.</summary>
+    public static string? AdminConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("PostgresAdmin") is { Length: > 0 } admin ? admin
+        : configuration.GetConnectionString(ConnectionDefaults.SharedName) is { Length: > 0 } shared ? shared
+        : null;
 
     /// <summary>
     /// The roles of every deployment of the topology map in <paramref name="configuration"/> and of every module it

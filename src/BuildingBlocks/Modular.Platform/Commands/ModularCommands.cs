@@ -9,7 +9,8 @@ namespace Modular.Platform.Commands;
 /// <item><c>modules [text|json|mermaid]</c>, <c>modules doc &lt;file&gt;</c>: the module map (<see cref="ModuleMapCommand"/>);</item>
 /// <item><c>contracts [root]</c>: each module's contract schema and fixtures (<see cref="ContractsCommand"/>, make contracts);</item>
 /// <item><c>token [--subject alice] [--roles customer]</c>: a token of the embedded issuer (<see cref="TokenCommand"/>, make token);</item>
-/// <item><c>database-roles</c>: every module's and deployment's PostgreSQL role (<see cref="DatabaseRolesCommand"/>).</item>
+/// <item><c>database-roles</c>: every module's and deployment's PostgreSQL role (<see cref="DatabaseRolesCommand"/>);</item>
+/// <item><c>move-data prepare|switch &lt;Module&gt; --to …</c>: a module's data to another database while it serves (<see cref="MoveDataCommand"/>).</item>
 /// </list>
 /// Anything else (no arguments, <c>--urls</c>, JasperFx's <c>codegen</c>, <c>describe</c>…) is not theirs.
 /// </summary>
@@ -23,6 +24,7 @@ public static class ModularCommands
         ContractsCommand.Name => ContractsCommand.Run(available, args.Skip(1).FirstOrDefault(a => !a.StartsWith('-')) ?? ".", output),
         TokenCommand.Name => TokenCommand.Run(args, ModularOptions.Read(configuration).Authentication, output),
         DatabaseRolesCommand.Name => await DatabaseRolesCommand.RunAsync(available, configuration, output),
+        MoveDataCommand.Name => await MoveDataCommand.RunAsync(args, available, configuration, output),
         _ => null,
     };
 }

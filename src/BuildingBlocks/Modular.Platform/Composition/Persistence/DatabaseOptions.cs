@@ -8,4 +8,7 @@ public sealed class DatabaseOptions
 
     /// <summary>When set, each module's store logs in as its own role, its password derived from this (ADR 0013).</summary>
     public string? RoleSecret { get; set; }
+
+    /// <summary>How often each process asks each module's database whether a data move fences the module (ADR 0029).</summary>
+    public TimeSpan FenceInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }

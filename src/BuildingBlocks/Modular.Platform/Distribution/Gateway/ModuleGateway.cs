@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Modular.Platform.Composition.Health;
 using Modular.Platform.Composition.Observability;
 using Modular.Platform.Distribution.Topology;
+using Modular.Platform.Composition.Fencing;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Modular.Platform.Distribution.Gateway;
 
@@ -32,7 +35,8 @@ public static class ModuleGateway
         services.AddSingleton<IForwarderHttpClientFactory>(new BoundedConnectClientFactory(settings.ConnectTimeout));
         services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes(topology), GatewayRoutes.Clusters(topology, settings))
-            .AddServiceDiscoveryDestinationResolver();
+            .AddServiceDiscoveryDestinationResolver()
+            .AddTransforms(transforms => transforms.AddResponseTransform(NoteFenced));
         services.AddHealthChecks().AddCheck<RemoteDeploymentsHealthCheck>("deployments", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton<IInstanceDirectory, GatewayInstances>();
         services.AddSingleton(new GatewayMetrics(topology.Current.Name));
@@ -65,31 +69,60 @@ public static class ModuleGateway
         });
     }
 
+    private static readonly object Fenced = new();
+
+    /// <summary>An instance whose module is fenced (ADR 0029) did nothing: its answer is kept from the client, to try another.</summary>
+    private static ValueTask NoteFenced(ResponseTransformContext transform)
+    {
+        if (transform.ProxyResponse is { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable } response
+            && response.Headers.Contains(ModuleFences.FencedHeader))
+        {
+            transform.SuppressResponseBody = true;
+            transform.HttpContext.Items[Fenced] = true;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>
-    /// Sends the request to another instance when the chosen one refused the connection (nothing reached it, so
-    /// even a POST is safe to resend), and turns what YARP leaves as a bare status into ProblemDetails.
+    /// Sends the request to another instance when the chosen one refused the connection or answered that its module is
+    /// fenced (nothing was done either way, so even a POST is safe to resend), and turns what YARP leaves as a bare
+    /// status into ProblemDetails.
     /// </summary>
     private static async Task ForwardOrExplainAsync(HttpContext context, Func<Task> next)
     {
         var proxy = context.GetReverseProxyFeature();
-        var candidates = proxy.AvailableDestinations.ToList();
-        if (candidates.Count > 1) context.Request.EnableBuffering();
+        var healthy = proxy.AvailableDestinations;
+        if (proxy.AllDestinations.Count > 1) context.Request.EnableBuffering();
         var metrics = context.RequestServices.GetRequiredService<GatewayMetrics>();
         var remote = RemoteOf(proxy.Cluster.Config.ClusterId);
+        List<DestinationState>? tried = null; // only when a request is sent again
 
         await metrics.MeasureAsync(context, remote, next);
-        while (context.GetForwarderErrorFeature() is { } failure && NothingWasSent(failure) && !context.Response.HasStarted
-               && proxy.ProxiedDestination is { } refused && candidates.Remove(refused) && candidates.Count > 0)
+        while (!context.Response.HasStarted && proxy.ProxiedDestination is { } last)
         {
+            var fenced = context.Items.ContainsKey(Fenced);
+            if (!fenced && !(context.GetForwarderErrorFeature() is { } failure && NothingWasSent(failure))) break;
+            (tried ??= []).Add(last);
+            // After a refused connection, the healthy ones left; after a fence, any other: the one that just came out of
+            // its fence counts as unhealthy until the next probe (one that is really down refuses the connection in turn).
+            var left = (fenced ? proxy.AllDestinations : healthy).Where(d => !tried.Contains(d)).ToList();
+            if (left.Count == 0) break;
             context.Features.Set<IForwarderErrorFeature>(null);
-            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Items.Remove(Fenced);
+            context.Response.Clear();
             context.Request.Body.Position = 0;
-            proxy.AvailableDestinations = candidates;
+            proxy.AvailableDestinations = left;
             await metrics.MeasureAsync(context, remote, next);
         }
 
         if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
             await WriteProblemAsync(context, Target(context, remote), error.Error);
+        else if (context.Items.ContainsKey(Fenced) && !context.Response.HasStarted) // every instance fenced: the switch is under way
+        {
+            context.Response.Clear();
+            await WriteProblemAsync(context, Target(context, remote), ForwarderError.NoAvailableDestinations);
+        }
     }
 
     /// <summary>The deployment behind a cluster (its HTTP or its gRPC one).</summary>
