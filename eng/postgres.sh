@@ -118,6 +118,7 @@ start() {
   if [[ -f $dir/port ]] && port_is_free "$(cat "$dir/port")"; then port=$(cat "$dir/port"); else port=$(pick_port); fi
   echo "$port" >"$dir/port"
   # MODULAR_POSTGRES_LISTEN adds addresses to loopback (the fault tests' network namespaces reach it there).
+  # wal_level=logical: a module's data can move to another database while it serves (move-data, ADR 0029).
   local options="-c listen_addresses=127.0.0.1${MODULAR_POSTGRES_LISTEN:+,$MODULAR_POSTGRES_LISTEN} -p $port -k $dir/socket -c max_connections=300 -c wal_level=logical"
   [[ $fast == --fast ]] && options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [[ -n ${MODULAR_POSTGRES_OPTIONS:-} ]] && options+=" $MODULAR_POSTGRES_OPTIONS"
