@@ -44,6 +44,12 @@ internal static class ModuleDataMove
 
         var tables = await TablesAsync(source, schema, ct);
         if (tables.Count == 0) throw new ModularConfigurationException($"The source has no tables in schema {schema}: nothing to move.");
+        if (await ScalarAsync<string?>(source, """
+                SELECT string_agg(c.oid::regclass::text, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relreplident = 'd'
+                  AND NOT EXISTS (SELECT FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+                """, ct, schema) is { } keyless)
+            throw new ModularConfigurationException($"{keyless} have no primary key: their updates could not be replicated.");
         var existing = await TablesAsync(target, schema, ct);
         // Data of the module in the target is only replaced when a move fenced it there (the copy it moved away from).
         if (existing.Count > 0 && !await FencedAsync(target, plan.Module, ct)
@@ -67,13 +73,6 @@ internal static class ModuleDataMove
             await ExecuteAsync(target, $"TRUNCATE {string.Join(", ", tables)}", ct);
             await output.WriteLineAsync($"emptied the older copy of {schema} in the target");
         }
-
-        if (await ScalarAsync<string?>(source, """
-                SELECT string_agg(c.oid::regclass::text, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relreplident = 'd'
-                  AND NOT EXISTS (SELECT FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
-                """, ct, schema) is { } keyless)
-            throw new ModularConfigurationException($"{keyless} have no primary key: their updates could not be replicated.");
 
         await ExecuteAsync(source, $"INSERT INTO {Marks} (module) VALUES ($1) ON CONFLICT DO NOTHING", ct, plan.Module.Name);
         await ExecuteAsync(target, $"DELETE FROM {Marks} WHERE module = $1", ct, plan.Module.Name);
