@@ -67,6 +67,7 @@ public static class ModularHost
                 options.DurabilityMode, options.Durability, options.Parallelism, options.Database.ApplyChangesOnStartup));
             opts.Policies.Add(guard);
             if (!BenchSwitches.Off(BenchSwitches.HandlerTags)) opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
+            if (!BenchSwitches.Off(BenchSwitches.Fences)) opts.Policies.Add(ModuleFences.HandlerGate(modules)); // ADR 0029
             TransportSwitch.Configure(opts, topology, edges, crossing, options, broker);
             // The one extension automatic discovery would find (Roslyn for handler code not generated ahead).
             opts.UseRuntimeCompilation();

@@ -42,11 +42,10 @@ internal static class ModuleFences
     }
 
     /// <summary>A fenced message goes back to wait (scheduled, in the durable inbox) as often as it takes: it is not failing.</summary>
-    public static void Apply(WolverineOptions opts, ActiveModules modules)
-    {
-        opts.OnException<ModuleFencedException>().ScheduleRetryIndefinitely(RetryAfter);
-        if (!BenchSwitches.Off(BenchSwitches.Fences)) opts.Policies.Add(new HandlerGate(modules));
-    }
+    public static void Apply(WolverineOptions opts) => opts.OnException<ModuleFencedException>().ScheduleRetryIndefinitely(RetryAfter);
+
+    /// <summary>The handlers' side of the fence: each handler of a module starts by entering its gate.</summary>
+    public static IHandlerPolicy HandlerGate(ActiveModules modules) => new Gate(modules);
 
     /// <summary>Before authentication: a request to a fenced module is answered 503 before anything else looks at it.</summary>
     public static void UseModuleFences(this WebApplication app)
@@ -97,7 +96,7 @@ internal static class ModuleFences
     }
 
     /// <summary>Each handler of a module starts by entering its gate, and leaves it when it is done.</summary>
-    private sealed class HandlerGate(ActiveModules modules) : IHandlerPolicy
+    private sealed class Gate(ActiveModules modules) : IHandlerPolicy
     {
         public void Apply(IReadOnlyList<HandlerChain> chains, GenerationRules rules, IServiceContainer container)
         {

@@ -54,7 +54,7 @@ internal static class ModuleMessaging
         // Two handlers racing on one document or stream: the loser retries on fresh data.
         opts.OnException(WriteConflicts.IsConflict, "write conflict").RetryWithCooldown(WriteConflicts.Cooldown);
         // A module fenced while its data moves: the message waits and is tried again, as often as it takes (ADR 0029).
-        ModuleFences.Apply(opts, modules);
+        ModuleFences.Apply(opts);
         // A database restarting or a broker connection dropping: retried with backoff before anything is dead-lettered.
         TransientFaults.Apply(opts);
         // The authenticated caller of a request travels with every message it causes, across processes (ADR 0013).

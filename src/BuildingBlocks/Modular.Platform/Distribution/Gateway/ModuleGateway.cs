@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Modular.Platform.Composition.Fencing;
 using Modular.Platform.Composition.Health;
 using Modular.Platform.Composition.Observability;
 using Modular.Platform.Distribution.Topology;
-using Modular.Platform.Composition.Fencing;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
@@ -110,7 +110,8 @@ public static class ModuleGateway
             if (left.Count == 0) break;
             context.Features.Set<IForwarderErrorFeature>(null);
             context.Items.Remove(Fenced);
-            context.Response.Clear();
+            if (fenced) context.Response.Clear(); // the fenced answer's status and headers, copied but not sent
+            else context.Response.StatusCode = StatusCodes.Status200OK;
             context.Request.Body.Position = 0;
             proxy.AvailableDestinations = left;
             await metrics.MeasureAsync(context, remote, next);
