@@ -28,11 +28,11 @@ dotnet build Modular.sln -nologo -v q -warnaserror || { echo "build failed"; ech
 echo "== servers"
 # The network fault tests put a deployment in a network namespace of its own (iproute2, as root); the browser tests
 # drive Debian's Chromium (Playwright's own browser download is not used); the observability tests scrape the
-# deployments with a real Prometheus server; the move tests put HAProxy in front of the gateways.
+# deployments with a real Prometheus server (promtool checks the shipped alert rules); the move tests put HAProxy in front of the gateways.
 missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 [[ -x ${MODULAR_CHROMIUM:-/usr/bin/chromium} ]] || missing+=(chromium)
-[[ -x ${MODULAR_PROMETHEUS:-/usr/bin/prometheus} ]] || missing+=(prometheus)
+[[ -x ${MODULAR_PROMETHEUS:-/usr/bin/prometheus} && -x $(dirname "${MODULAR_PROMETHEUS:-/usr/bin/prometheus}")/promtool ]] || missing+=(prometheus)
 [[ -x ${MODULAR_HAPROXY:-/usr/sbin/haproxy} ]] || missing+=(haproxy)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if (( ${#missing[@]} )) && [[ $(id -u) -eq 0 ]]; then
