@@ -52,7 +52,7 @@ internal static class ModuleFences
     {
         var fence = app.Services.GetRequiredService<ModuleFence>();
         var routes = fence.Gates.Select(g => (Gate: g, Prefix: new PathString(g.Module.RoutePrefix),
-            Grpc: $"/modular.{g.Module.Name.ToLowerInvariant()}.")).ToArray();
+            Grpc: $"/modular.{g.Module.Name.ToLowerInvariant()}.")).ToArray(); // a module's gRPC package (ModularGrpc.PackageOf)
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
