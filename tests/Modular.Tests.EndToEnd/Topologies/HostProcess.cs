@@ -100,6 +100,14 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a container: the process must drain, exit 0 and leave its output.</summary>
+    public async Task StopAsync()
+    {
+        (await Tool.RunAsync("kill", ["-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])).EnsureSuccess("SIGTERM");
+        await WaitForExitAsync(TimeSpan.FromSeconds(90));
+        Assert.True(ExitCode == 0, $"{Name} exited with {ExitCode}:\n{Output}");
+    }
+
     /// <summary>Kills the process (as a crash or an evicted pod would): no graceful shutdown.</summary>
     public async Task KillAsync()
     {

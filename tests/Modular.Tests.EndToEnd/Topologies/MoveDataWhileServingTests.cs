@@ -64,7 +64,7 @@ public sealed class OrderingDataMoving : Topology
         _phase = Phase.OwnDatabase;
         await StartFencedAsync();
         await MoveDataAsync("switch", from: DatabaseConnectionString, to: _own.ConnectionString);
-        await StopAsync(first);
+        await first.StopAsync();
     }
 
     /// <summary>And back to the shared database, the same way.</summary>
@@ -75,7 +75,7 @@ public sealed class OrderingDataMoving : Topology
         _phase = Phase.Back;
         await StartFencedAsync();
         await MoveDataAsync("switch", from: _own.ConnectionString, to: DatabaseConnectionString);
-        await StopAsync(second);
+        await second.StopAsync();
     }
 
     /// <summary>A new ordering instance on the target: started, and fenced there until the switch (its readiness says so).</summary>
@@ -123,14 +123,6 @@ public sealed class OrderingDataMoving : Topology
     }
 
     private IEnumerable<HostProcess> Running() => Processes.Where(p => p.Name == "ordering" && !p.HasExited);
-
-    /// <summary>SIGTERM, as an orchestrator stops a container in a rolling restart; it must leave the front and exit 0.</summary>
-    private static async Task StopAsync(HostProcess process)
-    {
-        (await Tool.RunAsync("kill", ["-TERM", process.ProcessId.ToString(CultureInfo.InvariantCulture)])).EnsureSuccess("SIGTERM");
-        await process.WaitForExitAsync(TimeSpan.FromSeconds(90));
-        Assert.True(process.ExitCode == 0, $"{process.Name} exited with {process.ExitCode}:\n{process.Output}");
-    }
 
     /// <summary>A move cut short leaves its subscription (and the slot it reads): they would keep both databases from being dropped.</summary>
     private async Task DropReplicationAsync()

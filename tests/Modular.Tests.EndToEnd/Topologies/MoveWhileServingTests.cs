@@ -75,7 +75,7 @@ public abstract class OrderingMoving : Topology
         await StartDeploymentsAsync(["ordering", "core"]);
         await Front.WaitUntilAsync("core", serving: true);
         if (CrashOnExtract) await monolith.KillAsync();
-        else await StopAsync([monolith]);
+        else await monolith.StopAsync();
     }
 
     /// <summary>Starts the monolith again beside <c>core</c> and <c>ordering</c>, waits until the front sends to it, stops them.</summary>
@@ -86,7 +86,7 @@ public abstract class OrderingMoving : Topology
         await ProvisionRolesAsync();
         await RestartAsync(InstancesOfDeployment("monolith").Single());
         await Front.WaitUntilAsync("monolith", serving: true);
-        await StopAsync(extracted);
+        await Task.WhenAll(extracted.Select(p => p.StopAsync()));
     }
 
     /// <summary>
@@ -106,17 +106,6 @@ public abstract class OrderingMoving : Topology
 
     private IEnumerable<HostProcess> Running(string deployment) => Processes.Where(p => p.Name == deployment && !p.HasExited);
 
-    /// <summary>SIGTERM, as an orchestrator stops a container; each must leave the front and exit 0.</summary>
-    private static async Task StopAsync(IReadOnlyList<HostProcess> processes)
-    {
-        foreach (var process in processes)
-            (await Tool.RunAsync("kill", ["-TERM", process.ProcessId.ToString(CultureInfo.InvariantCulture)])).EnsureSuccess("SIGTERM");
-        foreach (var process in processes)
-        {
-            await process.WaitForExitAsync(TimeSpan.FromSeconds(90));
-            Assert.True(process.ExitCode == 0, $"{process.Name} exited with {process.ExitCode}:\n{process.Output}");
-        }
-    }
 }
 
 public sealed class OrderingMovingOverPostgresqlQueues : OrderingMoving

@@ -41,7 +41,11 @@ public sealed class ModuleFenceTests(ModularApp app)
                 x.Post.Json(new AddProduct(sku, "Fenced", new Money(4m, "EUR"))).ToUrl("/api/catalog/products");
                 x.StatusCodeShouldBe(201);
             });
-            await Task.Delay(TimeSpan.FromSeconds(2)); // long enough for the handler to have run twice, were it not fenced
+            // Ordering's handler was tried, refused by the fence, and its message put back to wait (scheduled, in the inbox).
+            await EventuallyAsync(async () => await app.Database.ScalarAsync<long>("""
+                SELECT count(*) FROM wolverine.wolverine_incoming_envelopes
+                WHERE message_type LIKE '%.ProductAddedEvent' AND status = 'Scheduled' AND attempts >= 1
+                """) > 0 ? "waiting" : null);
             Assert.Equal(0, await OrderingKnowsAsync(sku));
 
             await FenceOrderingAsync(false);

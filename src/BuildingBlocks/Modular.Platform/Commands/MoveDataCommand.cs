@@ -45,6 +45,5 @@ public static class MoveDataCommand
         return words;
     }
 
-    private static string? Option(string[] args, string name) =>
-        args.Select((a, i) => (a, i)).Where(x => x.a == name && x.i + 1 < args.Length).Select(x => args[x.i + 1]).FirstOrDefault();
+    private static string? Option(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault(); // as TokenCommand reads its own
 }

@@ -50,12 +50,16 @@ public sealed class ModuleFence
 
         public int InFlight => Volatile.Read(ref _inFlight);
 
-        internal Ticket Enter()
+        internal Ticket Enter() => TryEnter(out var ticket) ? ticket : throw new ModuleFencedException(Module.Name);
+
+        /// <summary>Counts the work in flight, unless the module is fenced.</summary>
+        internal bool TryEnter(out Ticket ticket)
         {
             Interlocked.Increment(ref _inFlight);
-            if (!Fenced) return new Ticket(this);
+            ticket = new Ticket(this);
+            if (!Fenced) return true;
             Exit();
-            throw new ModuleFencedException(Module.Name);
+            return false;
         }
 
         internal void Exit() => Interlocked.Decrement(ref _inFlight);

@@ -59,12 +59,7 @@ internal static class ModuleFences
             foreach (var (gate, prefix, grpc) in routes)
             {
                 if (!path.StartsWithSegments(prefix) && !(path.Value ?? "").StartsWith(grpc, StringComparison.Ordinal)) continue;
-                ModuleFence.Ticket ticket;
-                try
-                {
-                    ticket = gate.Enter();
-                }
-                catch (ModuleFencedException)
+                if (!gate.TryEnter(out var ticket))
                 {
                     await RefuseAsync(context, gate.Module);
                     return;
@@ -102,8 +97,7 @@ internal static class ModuleFences
         {
             foreach (var chain in chains.SelectMany(c => c.ByEndpoint.Prepend(c)))
             {
-                var owners = chain.Handlers.Select(h => modules.FindByAssembly(h.HandlerType.Assembly)).Distinct().ToList();
-                if (owners is not [{ } module]) continue; // framework or test handlers, or a chain several modules share
+                if (modules.SoleOwnerOf(chain.Handlers.Select(h => h.HandlerType)) is not { } module) continue;
                 var enter = new MethodCall(typeof(ModuleFence), nameof(ModuleFence.Enter));
                 enter.Arguments[1] = new Variable(typeof(string), "\"" + module.Name + "\"");
                 chain.Middleware.Insert(0, enter);

@@ -9,4 +9,11 @@ public sealed class ActiveModules(IReadOnlyList<ModuleDefinition> modules)
     public IReadOnlyList<UniqueValue> UniqueValues { get; } = modules.SelectMany(m => m.UniqueValues).ToArray();
 
     public ModuleDefinition? FindByAssembly(System.Reflection.Assembly assembly) => All.FirstOrDefault(m => m.Assembly == assembly);
+
+    /// <summary>
+    /// The one module these handler types belong to; null for framework or test handlers, or a chain several modules
+    /// share (the policies that tag or gate a module's handlers leave those alone).
+    /// </summary>
+    public ModuleDefinition? SoleOwnerOf(IEnumerable<Type> handlerTypes) =>
+        handlerTypes.Select(t => FindByAssembly(t.Assembly)).Distinct().ToList() is [{ } module] ? module : null;
 }

@@ -24,8 +24,7 @@ public sealed class ModuleHandlerTags(ActiveModules modules, string deployment) 
     {
         foreach (var chain in chains.SelectMany(c => c.ByEndpoint.Prepend(c)))
         {
-            var owners = chain.Handlers.Select(h => modules.FindByAssembly(h.HandlerType.Assembly)).Distinct().ToList();
-            if (owners is not [{ } module]) continue; // framework or test handlers, or a chain several modules share
+            if (modules.SoleOwnerOf(chain.Handlers.Select(h => h.HandlerType)) is not { } module) continue;
             var tag = new MethodCall(typeof(ModuleHandlerTags), nameof(Tag));
             tag.Arguments[1] = Literal(module.Name);
             tag.Arguments[2] = Literal(deployment);
