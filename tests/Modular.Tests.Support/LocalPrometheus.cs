@@ -6,7 +6,8 @@ namespace Modular.Tests.Support;
 
 /// <summary>
 /// A real Prometheus server (Debian's <c>prometheus</c>; make test installs it) of a test's own: it scrapes the given
-/// <c>/metrics</c> endpoints every second into a throwaway data directory, and answers PromQL over its HTTP API.
+/// <c>/metrics</c> endpoints every second into a throwaway data directory, evaluates the shipped recording and alert
+/// rules every second, and answers PromQL over its HTTP API.
 /// </summary>
 public sealed class LocalPrometheus : IAsyncDisposable
 {
@@ -36,7 +37,11 @@ public sealed class LocalPrometheus : IAsyncDisposable
         if (!File.Exists(executable))
             throw new InvalidOperationException($"No Prometheus at {executable}: make test installs Debian's prometheus package, or set {ExecutableVariable}.");
         var directory = Directory.CreateTempSubdirectory("modular-prometheus.").FullName;
-        var config = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n");
+        // The rules the repository ships (deploy/prometheus), evaluated every second: the recording rules answer the
+        // tests' questions, the alerts show pending (their "for" is longer than any test).
+        File.Copy(Path.Combine(Tool.RepositoryRoot(), "deploy", "prometheus", "alerts.yml"), Path.Combine(directory, "alerts.yml"));
+        var config = new StringBuilder(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files:\n  - alerts.yml\nscrape_configs:\n");
         foreach (var (job, urls) in targets)
         {
             config.Append($"  - job_name: {job}\n    static_configs:\n      - targets: [");

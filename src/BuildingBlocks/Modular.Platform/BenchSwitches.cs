@@ -27,4 +27,5 @@ internal static class BenchSwitches
     public const string Problems = "problems";
     public const string HandlerTags = "handler-tags";
     public const string Fences = "fences";
+    public const string Ledger = "ledger";
 }

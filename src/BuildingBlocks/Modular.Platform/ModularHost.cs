@@ -69,6 +69,7 @@ public static class ModularHost
             if (!BenchSwitches.Off(BenchSwitches.HandlerTags)) opts.Policies.Add(new ModuleHandlerTags(modules, topology.Current.Name));
             if (!BenchSwitches.Off(BenchSwitches.Fences)) opts.Policies.Add(ModuleFences.HandlerGate(modules)); // ADR 0029
             TransportSwitch.Configure(opts, topology, edges, crossing, options, broker);
+            if (!BenchSwitches.Off(BenchSwitches.Ledger)) MessageLedger.Apply(opts, modules); // ADR 0030
             // The one extension automatic discovery would find (Roslyn for handler code not generated ahead).
             opts.UseRuntimeCompilation();
         }, ExtensionDiscovery.ManualOnly); // automatic discovery loads every deployed assembly (YARP, RabbitMQ, ...) to look for extensions

@@ -126,5 +126,6 @@ public sealed class HostProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
+        UndeclaredEdges.Suite.Note(Name, line);
     }
 }

@@ -10,6 +10,10 @@ public sealed class ActiveModules(IReadOnlyList<ModuleDefinition> modules)
 
     public ModuleDefinition? FindByAssembly(System.Reflection.Assembly assembly) => All.FirstOrDefault(m => m.Assembly == assembly);
 
+    /// <summary>The module whose routes a request path is on (<c>/api/&lt;module&gt;/…</c>), if any.</summary>
+    public ModuleDefinition? OwnerOfRoute(Microsoft.AspNetCore.Http.PathString path) =>
+        All.FirstOrDefault(m => path.StartsWithSegments(m.RoutePrefix, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>
     /// The one module these handler types belong to; null for framework or test handlers, or a chain several modules
     /// share (the policies that tag or gate a module's handlers leave those alone).

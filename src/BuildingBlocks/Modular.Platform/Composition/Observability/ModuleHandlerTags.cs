@@ -20,6 +20,12 @@ namespace Modular.Platform.Composition.Observability;
 /// </summary>
 public sealed class ModuleHandlerTags(ActiveModules modules, string deployment) : IHandlerPolicy
 {
+    /// <summary>
+    /// The module whose handler took the message, set on the envelope as it runs: the messages it sends name it as their
+    /// sender, and the message ledger counts the handling under it.
+    /// </summary>
+    public const string HandlerHeader = "modular-handler";
+
     public void Apply(IReadOnlyList<HandlerChain> chains, GenerationRules rules, IServiceContainer container)
     {
         foreach (var chain in chains.SelectMany(c => c.ByEndpoint.Prepend(c)))
@@ -35,6 +41,7 @@ public sealed class ModuleHandlerTags(ActiveModules modules, string deployment) 
     /// <summary>Called by the generated handler code (hence public).</summary>
     public static void Tag(Envelope envelope, string module, string deployment)
     {
+        envelope.Headers[HandlerHeader] = module;
         envelope.SetMetricsTag(Telemetry.ModuleTag, module);
         envelope.SetMetricsTag(Telemetry.DeploymentTag, deployment);
         Activity.Current?.SetTag(Telemetry.ModuleTag, module).SetTag(Telemetry.DeploymentTag, deployment);

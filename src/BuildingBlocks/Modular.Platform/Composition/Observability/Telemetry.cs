@@ -34,6 +34,10 @@ public static class Telemetry
     public const string MetricsPath = "/metrics";
     public const string ModuleTag = "modular.module";
     public const string DeploymentTag = "modular.deployment";
+    /// <summary>The module that sent a message (the message ledger's edges).</summary>
+    public const string SenderTag = "modular.sender";
+    /// <summary>A message type's name (the message ledger's edges).</summary>
+    public const string MessageTag = "modular.message";
     public const string ModularMeters = "Modular.*";
 
     /// <param name="configuration">Where the standard <c>OTEL_*</c> settings are read.</param>

@@ -16,7 +16,10 @@ namespace Modular.Platform.Distribution.Operations;
 /// One module's unfinished messages in this deployment: received but not handled, scheduled for later, waiting to be
 /// sent to it (outbox), failed for good (dead letters), and waiting in its transport queue.
 /// </summary>
-public sealed record ModuleBacklog(string Module, int Incoming, int Scheduled, int Outgoing, int DeadLetters, long Queued);
+/// <see cref="Waiting"/>: by message (its type's name), what is stored here and not finished (received, scheduled or to
+/// be sent): the message ledger's <c>waiting</c>. What waits in a transport queue is counted per module only.
+public sealed record ModuleBacklog(string Module, int Incoming, int Scheduled, int Outgoing, int DeadLetters, long Queued,
+    IReadOnlyDictionary<string, int> Waiting);
 
 /// <summary>
 /// Reads the backlog per module from this deployment's envelope tables and transport queues. Every stored envelope
@@ -39,11 +42,16 @@ public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handle
     public async Task<IReadOnlyList<ModuleBacklog>> ReadAsync(CancellationToken ct, IReadOnlyList<QueueCount>? queues = null)
     {
         var counts = new Dictionary<string, (int Incoming, int Scheduled, int Outgoing, int DeadLetters, long Queued)>();
-        void Add(string? queue, int incoming = 0, int scheduled = 0, int outgoing = 0, int dead = 0, long queued = 0)
+        var waiting = new Dictionary<string, Dictionary<string, int>>();
+        void Add(string? queue, int incoming = 0, int scheduled = 0, int outgoing = 0, int dead = 0, long queued = 0, string? message = null)
         {
             if (ModuleOf(queue) is not { } module) return;
             var c = counts.GetValueOrDefault(module.Name);
             counts[module.Name] = (c.Incoming + incoming, c.Scheduled + scheduled, c.Outgoing + outgoing, c.DeadLetters + dead, c.Queued + queued);
+            if (message is null || incoming + scheduled + outgoing == 0) return;
+            if (!waiting.TryGetValue(module.Name, out var byMessage)) waiting[module.Name] = byMessage = new(StringComparer.Ordinal);
+            var name = message[(message.LastIndexOfAny(['.', '+']) + 1)..];
+            byMessage[name] = byMessage.GetValueOrDefault(name) + incoming + scheduled + outgoing;
         }
 
         var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString)
@@ -55,21 +63,21 @@ public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handle
             await connection.OpenAsync(ct);
             var schema = source.Schema;
             await using var command = new NpgsqlCommand($"""
-                select received_at, status, count(*) from "{schema}".wolverine_incoming_envelopes
-                  where status <> 'Handled' group by received_at, status;
-                select destination, count(*) from "{schema}".wolverine_outgoing_envelopes group by destination;
+                select received_at, status, message_type, count(*) from "{schema}".wolverine_incoming_envelopes
+                  where status <> 'Handled' group by received_at, status, message_type;
+                select destination, message_type, count(*) from "{schema}".wolverine_outgoing_envelopes group by destination, message_type;
                 select received_at, count(*) from "{schema}".wolverine_dead_letters where archived_at is null group by received_at;
                 """, connection);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var n = (int)reader.GetInt64(2);
-                if (reader.GetString(1) == "Scheduled") Add(Text(reader, 0), scheduled: n);
-                else Add(Text(reader, 0), incoming: n);
+                var n = (int)reader.GetInt64(3);
+                if (reader.GetString(1) == "Scheduled") Add(Text(reader, 0), scheduled: n, message: Text(reader, 2));
+                else Add(Text(reader, 0), incoming: n, message: Text(reader, 2));
             }
 
             await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) Add(Text(reader, 0), outgoing: (int)reader.GetInt64(1));
+            while (await reader.ReadAsync(ct)) Add(Text(reader, 0), outgoing: (int)reader.GetInt64(2), message: Text(reader, 1));
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct)) Add(Text(reader, 0), dead: (int)reader.GetInt64(1));
         }
@@ -80,7 +88,8 @@ public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handle
             .Select(name =>
             {
                 var c = counts.GetValueOrDefault(name);
-                return new ModuleBacklog(name, c.Incoming, c.Scheduled, c.Outgoing, c.DeadLetters, c.Queued);
+                return new ModuleBacklog(name, c.Incoming, c.Scheduled, c.Outgoing, c.DeadLetters, c.Queued,
+                    waiting.TryGetValue(name, out var byMessage) ? byMessage : new Dictionary<string, int>());
             })
             .ToList();
     }
@@ -105,6 +114,9 @@ public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handle
         var name = queue.TrimEnd('/');
         return Owners().GetValueOrDefault(name[(name.LastIndexOf('/') + 1)..].ToLowerInvariant());
     }
+
+    /// <summary>Whether <see cref="ModuleOf"/> answers for good: Wolverine has built its handler graph.</summary>
+    internal bool Ready => _owners is not null;
 
     /// <summary>Kept once Wolverine has built its handler graph (a read before the runtime started finds it empty).</summary>
     private Dictionary<string, ModuleDefinition> Owners()

@@ -22,12 +22,17 @@ internal sealed partial class BacklogMetrics : BackgroundService
     private readonly Meter _meter = new(MeterName);
     private volatile IReadOnlyList<ModuleBacklog>? _latest;
 
-    public BacklogMetrics(BacklogReader reader, TopologyMap topology, TimeSpan interval, ILogger<BacklogMetrics> logger)
+    public BacklogMetrics(BacklogReader reader, TopologyMap topology, IReadOnlyList<MessageEdge> edges, TimeSpan interval, ILogger<BacklogMetrics> logger)
     {
         (_reader, _interval, _logger) = (reader, interval, logger);
         var deployment = new KeyValuePair<string, object?>(Telemetry.DeploymentTag, topology.Current.Name);
         _meter.CreateObservableGauge("modular.messages.backlog", () => Measure(deployment), "{message}",
             "Messages not finished, by the module they are for and their state");
+        // Every declared edge into a module here is reported, 0 when nothing waits: a balance always has this term.
+        var declared = edges.Where(e => topology.Current.Runs(e.Subscriber)).Select(e => (Module: e.Subscriber.Name, Message: e.MessageType.Name))
+            .Distinct().ToList();
+        _meter.CreateObservableGauge("modular.ledger.waiting", () => MeasureWaiting(deployment, declared), "{message}",
+            "Messages stored here and not finished (received, scheduled, to be sent), by the module they are for and their type");
         _meter.CreateObservableGauge("modular.backlog.up", () => new Measurement<int>(_latest is null ? 0 : 1, deployment),
             description: "1 when the last backlog sample succeeded");
     }
@@ -43,6 +48,14 @@ internal sealed partial class BacklogMetrics : BackgroundService
             yield return new(module.DeadLetters, deployment, tag, new("state", "dead_letter"));
             yield return new(module.Queued, deployment, tag, new("state", "queued"));
         }
+    }
+
+    private IEnumerable<Measurement<long>> MeasureWaiting(KeyValuePair<string, object?> deployment, IReadOnlyList<(string Module, string Message)> declared)
+    {
+        if (_latest is not { } latest) yield break;
+        var waiting = latest.SelectMany(m => m.Waiting.Select(w => (Module: m.Module, Message: w.Key, Count: w.Value))).ToList();
+        foreach (var (module, message, count) in waiting.Concat(declared.Except(waiting.Select(w => (w.Module, w.Message))).Select(d => (d.Module, d.Message, 0))))
+            yield return new(count, deployment, new(Telemetry.ModuleTag, module), new(Telemetry.MessageTag, message));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

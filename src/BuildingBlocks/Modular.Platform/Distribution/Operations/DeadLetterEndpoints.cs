@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Modular.Platform.Composition.Http;
+using Modular.Platform.Composition.Observability;
 using Modular.Platform.Composition.Security;
 using Wolverine;
 using Wolverine.Persistence.Durability.DeadLetterManagement;
@@ -12,9 +13,12 @@ using Wolverine.Runtime.Handlers;
 
 namespace Modular.Platform.Distribution.Operations;
 
-/// <summary>A message that failed for good, as the dead-letter endpoints show it.</summary>
+/// <summary>
+/// A message that failed for good, as the dead-letter endpoints show it; <see cref="Sender"/> and <see cref="Module"/>:
+/// its edge of the message ledger (the module that sent it, the module whose handler failed), when known.
+/// </summary>
 public sealed record DeadLetter(Guid Id, string MessageType, string? Destination, string ExceptionType, string ExceptionMessage,
-    DateTimeOffset? FailedAt, DateTimeOffset SentAt, int ReplayCount);
+    DateTimeOffset? FailedAt, DateTimeOffset SentAt, int ReplayCount, string? Sender = null, string? Module = null);
 
 /// <summary>
 /// <c>GET /api/admin/dead-letters</c> lists messages that failed for good (this deployment's message store);
@@ -56,7 +60,8 @@ public static class DeadLetterEndpoints
         };
         var results = await runtime.Storage.DeadLetters.QueryAsync(query, ct);
         return results.Envelopes.Select(e => new DeadLetter(e.Id, e.MessageType,
-            e.Envelope?.Destination?.ToString(), e.ExceptionType, e.ExceptionMessage, e.FailedAt, e.SentAt, e.ReplayCount)).ToList();
+            e.Envelope?.Destination?.ToString(), e.ExceptionType, e.ExceptionMessage, e.FailedAt, e.SentAt, e.ReplayCount,
+            e.Envelope?.Headers.GetValueOrDefault(MessageLedger.SenderHeader), e.Envelope?.Headers.GetValueOrDefault(ModuleHandlerTags.HandlerHeader))).ToList();
     }
 
     public static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(Guid id, IWolverineRuntime runtime,
@@ -71,6 +76,8 @@ public static class DeadLetterEndpoints
         bus.UserName = envelope.UserName;
         var options = new DeliveryOptions { CorrelationId = envelope.CorrelationId };
         if (envelope.Headers.TryGetValue(Caller.ClientIdHeader, out var client)) options.Headers[Caller.ClientIdHeader] = client;
+        // Still on its edge of the message ledger: sent again by the module that sent it.
+        if (envelope.Headers.TryGetValue(MessageLedger.SenderHeader, out var sender)) options.Headers[MessageLedger.SenderHeader] = sender;
         await bus.EndpointFor(destination).SendAsync(message, options);
         await runtime.Storage.DeadLetters.DiscardAsync(new DeadLetterEnvelopeQuery([id]), ct);
         return TypedResults.Accepted((string?)null);

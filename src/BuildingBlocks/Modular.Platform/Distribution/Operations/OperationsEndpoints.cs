@@ -44,12 +44,14 @@ public static class OperationsEndpoints
         services.AddHttpClient(HttpClientName, http => http.Timeout = RemotePatience);
         if (metrics.Enabled)
             services.AddHostedService(provider => new BacklogMetrics(provider.GetRequiredService<BacklogReader>(), topology,
+                provider.GetRequiredService<IReadOnlyList<MessageEdge>>(),
                 TimeSpan.FromSeconds(Math.Max(1, metrics.BacklogSeconds)),
                 provider.GetRequiredService<ILogger<BacklogMetrics>>()));
     }
 
     internal static void MapOperations(this WebApplication app, IReadOnlyList<ModuleDefinition> available)
     {
+        _ = app.Services.GetService<ModuleSpeeds>(); // listening from the start
         app.MapGet(PagePath, () => TypedResults.Text(OperationsPage.Html, "text/html; charset=utf-8"))
             .ExcludeFromDescription().AllowAnonymous(); // the page is static: the data behind it is what is guarded
 
@@ -59,6 +61,8 @@ public static class OperationsEndpoints
             .WithName("GetOperationsView").WithSummary("See every deployment: module map, instances, backlog, dead letters");
         reads.MapGet("/work", async (IServiceProvider services, CancellationToken ct) => TypedResults.Ok(await WorkAsync(services, ct)))
             .WithName("GetDeploymentWork").WithSummary("This deployment's backlog per module and dead letters");
+        reads.MapGet("/counts", (IServiceProvider services) => TypedResults.Ok(CountsOf(services)))
+            .WithName("GetProcessCounts").WithSummary("This process's message ledger and module speeds");
 
         app.MapPost($"{Route}/deployments/{{deployment}}/dead-letters/{{id:guid}}/replay", ReplayAsync)
             .WithTags("Admin").WithName("ReplayDeadLetterOfDeployment").WithSummary("Replay a dead letter of any deployment")
@@ -75,13 +79,15 @@ public static class OperationsEndpoints
         {
             if (deployment == map.Current)
             {
+                // The gateway knows its own deployment's instances; anywhere else, this process is the one that answers.
+                var here = instances?.InstancesOf(deployment.Name) ?? [new InstanceView($"{context.Request.Scheme}://{context.Request.Host} (this process)", "Healthy")];
                 try
                 {
-                    return DeploymentStatus.Of(deployment, "up", null, await WorkAsync(services, ct), null);
+                    return DeploymentStatus.Of(deployment, "up", here, await WorkAsync(services, ct), null);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    return DeploymentStatus.Of(deployment, "degraded", null, null,
+                    return DeploymentStatus.Of(deployment, "degraded", here, null,
                         "This deployment answers, but its message store or broker did not (see its log and /health/ready).");
                 }
             }
@@ -100,7 +106,34 @@ public static class OperationsEndpoints
     {
         var backlog = await services.GetRequiredService<BacklogReader>().ReadAsync(ct);
         var letters = await DeadLetterEndpoints.ReadAsync(services.GetRequiredService<IWolverineRuntime>(), null, 100, ct);
-        return new DeploymentWork(backlog, letters);
+        var counts = CountsOf(services);
+        return new DeploymentWork(backlog, letters, counts.Ledger, counts.Speeds);
+    }
+
+    private static ProcessCounts CountsOf(IServiceProvider services) =>
+        new(services.GetService<MessageLedger>()?.Snapshot() ?? [], services.GetService<ModuleSpeeds>()?.Snapshot() ?? []);
+
+    /// <summary>
+    /// The ledger and speeds of a deployment that runs several instances: each counts its own messages, so every live
+    /// one is asked and their counts added (an instance that does not answer in time is left out).
+    /// </summary>
+    private static async Task<DeploymentWork> WithEveryInstanceAsync(HttpContext context, IServiceProvider services, Deployment deployment,
+        IReadOnlyList<InstanceView> live, DeploymentWork work, CancellationToken ct)
+    {
+        var answers = await Task.WhenAll(live.Select(async instance =>
+        {
+            try
+            {
+                using var response = await Send(context, services, HttpMethod.Get, new Uri(ManagementListener.AddressOf(services, deployment, instance), $"{Route}/counts"), ct);
+                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ProcessCounts>(Json, ct) : null;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
+            {
+                return null;
+            }
+        }));
+        var counts = answers.OfType<ProcessCounts>().ToList();
+        return counts.Count == 0 ? work : work with { Ledger = ProcessCounts.AddLedgers(counts), Speeds = ProcessCounts.AddSpeeds(counts) };
     }
 
     /// <summary>
@@ -112,7 +145,7 @@ public static class OperationsEndpoints
     {
         var live = instances.Where(i => i.Health != "Unhealthy").ToList();
         if (live.Count == 0) return new RemoteWork("down", null, "Every instance failed its health checks.");
-        return await AskInstancesAsync(live,
+        var remote = await AskInstancesAsync(live,
                    instance => Send(context, services, HttpMethod.Get, new Uri(ManagementListener.AddressOf(services, deployment, instance), $"{Route}/work"), ct),
                    async response => response.IsSuccessStatusCode
                        ? new RemoteWork("up", await response.Content.ReadFromJsonAsync<DeploymentWork>(Json, ct), null)
@@ -123,6 +156,9 @@ public static class OperationsEndpoints
                                : null,
                    ct)
                ?? new RemoteWork("down", null, $"No instance answered within {RemotePatience.TotalSeconds:0} s.");
+        return remote.Work is { } work && live.Count > 1
+            ? remote with { Work = await WithEveryInstanceAsync(context, services, deployment, live, work, ct) }
+            : remote;
     }
 
     private sealed record RemoteWork(string Status, DeploymentWork? Work, string? Problem);

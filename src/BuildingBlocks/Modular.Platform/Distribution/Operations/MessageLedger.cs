@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Modular.Platform.Composition.Modules;
+using Modular.Platform.Composition.Observability;
+using Modular.Platform.Distribution.Topology;
+using Wolverine;
+
+namespace Modular.Platform.Distribution.Operations;
+
+/// <summary>One edge of the ledger: the module that sent, the message (its type's name), the module that handles it.</summary>
+public sealed record LedgerEdge(string Sender, string Message, string Module);
+
+/// <summary>
+/// What this process counted on one edge since it started (<see cref="MessageLedger"/>); <see cref="Declared"/> is false
+/// for an edge the module map does not have.
+/// </summary>
+public sealed record EdgeCounts(string Sender, string Message, string Module, long Sent, long Handled, long DeadLettered, bool Declared);
+
+/// <summary>
+/// The message ledger (ADR 0030): per edge — the sending module, the message, the handling module — how many messages this
+/// process sent, handled and dead-lettered. Each is counted where Wolverine reports it through its wire tap: a send once
+/// the durable local queue or the transport has the message (after the sender's transaction committed), a handling once
+/// its transaction committed, a dead letter once stored. Summed over every process by Prometheus
+/// (<c>modular_ledger_sent_total</c>, <c>…_handled_total</c>, <c>…_dead_lettered_total</c>) and set against what
+/// waits (<c>modular_ledger_waiting</c>), an edge balances: the rules in <c>deploy/prometheus</c> say when it does not.
+/// Every handled message's edge is checked against the module map: an undeclared one is logged once and counted
+/// (<c>modular_undeclared_edges_total</c>). The sending module travels in the <see cref="SenderHeader"/> header,
+/// stamped by <see cref="SenderStamp"/>; the handling module is the one whose handler ran
+/// (<see cref="ModuleHandlerTags.HandlerHeader"/>).
+/// </summary>
+public sealed partial class MessageLedger : IWireTap, IDisposable
+{
+    public const string MeterName = "Modular.Ledger";
+
+    /// <summary>The module whose handler or request sent the message; kept across retries, relays and replays.</summary>
+    public const string SenderHeader = "modular-sender";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly ConcurrentDictionary<LedgerEdge, Counts> _edges = new();
+    private readonly ConcurrentDictionary<string, string> _messageNames = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Uri, string?> _receivers = new();
+    private readonly HashSet<LedgerEdge> _declared;
+    private readonly IServiceProvider _services;
+    private readonly ILogger<MessageLedger> _logger;
+    private BacklogReader? _queues;
+
+    public MessageLedger(TopologyMap topology, IReadOnlyList<MessageEdge> edges, IServiceProvider services, ILogger<MessageLedger> logger)
+    {
+        (_services, _logger) = (services, logger);
+        _declared = edges.Select(e => new LedgerEdge(e.Publisher.Name, e.MessageType.Name, e.Subscriber.Name)).ToHashSet();
+        // Every declared edge this process has a side of starts at 0: Prometheus' increase() then counts its first
+        // messages too, and a balance has both of its terms from the first scrape.
+        foreach (var edge in _declared.Where(e => topology.Current.Modules.Any(m => m.Name == e.Sender || m.Name == e.Module)))
+            _edges[edge] = new Counts(declared: true);
+
+        var deployment = new KeyValuePair<string, object?>(Telemetry.DeploymentTag, topology.Current.Name);
+        _meter.CreateObservableCounter("modular.ledger.sent", () => Measure(deployment, c => c.Sent), "{message}",
+            "Messages sent on each edge, once the queue or transport had them");
+        _meter.CreateObservableCounter("modular.ledger.handled", () => Measure(deployment, c => c.Handled), "{message}",
+            "Messages handled on each edge (committed)");
+        _meter.CreateObservableCounter("modular.ledger.dead_lettered", () => Measure(deployment, c => c.DeadLettered), "{message}",
+            "Messages of each edge that failed for good");
+        _meter.CreateObservableCounter("modular.undeclared.edges", () => Measure(deployment, c => c.Declared ? null : c.Handled), "{message}",
+            "Messages handled on an edge the module map does not declare");
+    }
+
+    /// <summary>Each edge's counts in this process, for the operations page.</summary>
+    public IReadOnlyList<EdgeCounts> Snapshot() => _edges
+        .Select(e => new EdgeCounts(e.Key.Sender, e.Key.Message, e.Key.Module, Interlocked.Read(ref e.Value.Sent),
+            Interlocked.Read(ref e.Value.Handled), Interlocked.Read(ref e.Value.DeadLettered), e.Value.Declared))
+        .OrderBy(e => e.Sender, StringComparer.Ordinal).ThenBy(e => e.Message, StringComparer.Ordinal).ThenBy(e => e.Module, StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>
+    /// A committed handling (a module's handler ran: it named itself on the envelope), or a send (not received from
+    /// anywhere). A message that arrived over the transport and was only relayed to local queues is neither.
+    /// </summary>
+    public ValueTask RecordSuccessAsync(Envelope envelope)
+    {
+        if (HandlerOf(envelope) is { } handler)
+        {
+            if (EdgeOf(envelope, handler) is { } handled) Interlocked.Increment(ref Count(handled).Handled);
+        }
+        else if (envelope.Listener is null && EdgeOf(envelope, ReceiverOf(envelope.Destination)) is { } sent)
+        {
+            Interlocked.Increment(ref Count(sent).Sent);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Failed for good: stored as a dead letter.</summary>
+    public ValueTask RecordFailureAsync(Envelope envelope, Exception exception)
+    {
+        if (EdgeOf(envelope, HandlerOf(envelope) ?? ReceiverOf(envelope.Destination)) is { } edge) Interlocked.Increment(ref Count(edge).DeadLettered);
+        return ValueTask.CompletedTask;
+    }
+
+    private LedgerEdge? EdgeOf(Envelope envelope, string? module) =>
+        module is not null && envelope.MessageType is { } type && envelope.Headers.TryGetValue(SenderHeader, out var sender) && sender is { Length: > 0 }
+            ? new LedgerEdge(sender, _messageNames.GetOrAdd(type, static t => t[(t.LastIndexOfAny(['.', '+']) + 1)..]), module)
+            : null;
+
+    private static string? HandlerOf(Envelope envelope) =>
+        envelope.Headers.TryGetValue(ModuleHandlerTags.HandlerHeader, out var module) ? module : null;
+
+    /// <summary>The module a destination queue feeds (a module's transport queue, a handler's local queue); null for any other.</summary>
+    private string? ReceiverOf(Uri? destination)
+    {
+        if (destination is null) return null;
+        if (_receivers.TryGetValue(destination, out var known)) return known;
+        _queues ??= _services.GetRequiredService<BacklogReader>();
+        var module = _queues.ModuleOf(destination.ToString())?.Name;
+        if (_queues.Ready) _receivers[destination] = module;
+        return module;
+    }
+
+    private Counts Count(LedgerEdge edge)
+    {
+        if (_edges.TryGetValue(edge, out var counts)) return counts;
+        var declared = edge.Sender == edge.Module || _declared.Contains(edge);
+        counts = _edges.GetOrAdd(edge, _ => new Counts(declared));
+        if (!declared && counts.FirstSeen()) LogUndeclared(_logger, edge.Sender, edge.Message, edge.Module);
+        return counts;
+    }
+
+    private IEnumerable<Measurement<long>> Measure(KeyValuePair<string, object?> deployment, Func<Counts, long?> value)
+    {
+        foreach (var (edge, counts) in _edges)
+        {
+            if (value(counts) is not { } n) continue;
+            yield return new(n, deployment, new(Telemetry.SenderTag, edge.Sender), new(Telemetry.MessageTag, edge.Message),
+                new(Telemetry.ModuleTag, edge.Module));
+        }
+    }
+
+    /// <summary>How the warning about an undeclared edge starts (the end-to-end suite fails a test whose processes log it).</summary>
+    public const string UndeclaredEdgeLog = "Undeclared message edge:";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = UndeclaredEdgeLog + " {Sender} sent {Message} to {Module}, which the module map does not declare")]
+    private static partial void LogUndeclared(ILogger logger, string sender, string message, string module);
+
+    public void Dispose() => _meter.Dispose();
+
+    private sealed class Counts(bool declared)
+    {
+        public long Sent;
+        public long Handled;
+        public long DeadLettered;
+        private int _seen;
+
+        public bool Declared { get; } = declared;
+
+        /// <summary>True once: when the edge is first met.</summary>
+        public bool FirstSeen() => Interlocked.Exchange(ref _seen, 1) == 0;
+    }
+
+    /// <summary>
+    /// Stamps each message a module sends with the module (<see cref="SenderHeader"/>): the module whose handler is
+    /// running, else the module whose route the request is on. A message relayed, retried or replayed keeps the stamp it has.
+    /// </summary>
+    internal sealed class SenderStamp(ActiveModules modules) : IEnvelopeRule
+    {
+        private readonly HttpContextAccessor _request = new();
+
+        public void Modify(Envelope envelope)
+        {
+            // Only a message sent from a handler or a request has a sending module.
+        }
+
+        public void ApplyCorrelation(IMessageContext originator, Envelope outgoing)
+        {
+            if (outgoing.Headers.ContainsKey(SenderHeader)) return;
+            var sender = originator.Envelope is { } incoming
+                ? HandlerOf(incoming)
+                : _request.HttpContext?.Request.Path is { HasValue: true } path ? modules.OwnerOfRoute(path)?.Name : null;
+            if (sender is not null) outgoing.Headers[SenderHeader] = sender;
+        }
+    }
+
+    /// <summary>
+    /// The ledger as Wolverine's wire tap on every endpoint, the sender's stamp on every message, and the modules' speeds
+    /// beside it on the operations page.
+    /// </summary>
+    public static void Apply(WolverineOptions opts, ActiveModules modules)
+    {
+        opts.MetadataRules.Add(new SenderStamp(modules));
+        opts.Services.AddSingleton<MessageLedger>();
+        opts.Services.AddSingleton<IWireTap>(provider => provider.GetRequiredService<MessageLedger>());
+        opts.Services.AddSingleton<ModuleSpeeds>(); // the operations page's other half: which module is slow
+        opts.Policies.AllListeners(listener => listener.UseWireTap());
+        opts.Policies.AllLocalQueues(queue => queue.UseWireTap());
+        opts.Policies.AllSenders(sender => sender.UseWireTap());
+    }
+}
