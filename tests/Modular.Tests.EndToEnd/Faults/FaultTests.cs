@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Modular.Tests.EndToEnd.Topologies;
+using Modular.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Modular.Tests.EndToEnd.Faults;
@@ -98,6 +99,10 @@ public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITe
         using var shop = new ShopClient(Topology);
         var ordering = Topology.ProcessOf("Ordering");
         var probes = new List<string>();
+        // A real Prometheus watches the run with the shipped rules: afterwards every edge of the ledger balances.
+        await using var prometheus = await LocalPrometheus.StartAsync(Topology.Processes.GroupBy(p => p.Name)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Uri>)g.Select(p => p.Url).ToList()));
+        var start = await MessageLedgerCheck.StartAsync(prometheus, Topology.Processes.Count);
         await Run.RunAsync("rabbitmq-kill-9-restart", () => Topology.KillAndRestartBrokerAsync(() =>
             // Orders are still accepted into the outbox: degraded, not unready (an orchestrator keeps the pod).
             ShopClient.EventuallyAsync(async () =>
@@ -118,6 +123,8 @@ public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITe
         Output.WriteLine(string.Join("\n", probes));
         Assert.StartsWith("200 ", probes[^1], StringComparison.Ordinal);
         Assert.DoesNotContain(probes, probe => probe.StartsWith("503 ", StringComparison.Ordinal));
+
+        await MessageLedgerCheck.BalancedSinceAsync(prometheus, start, OrderRun.Orders, Output);
     }
 
     [Fact]

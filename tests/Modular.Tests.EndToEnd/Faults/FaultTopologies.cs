@@ -79,6 +79,9 @@ public abstract class FaultyOrderingTwice : FaultTopology
     };
 
     protected override int InstancesOf(string deployment) => deployment == "ordering" ? 2 : 1;
+
+    // Metrics on, as in the image: the broker's fault is also checked against the message ledger Prometheus keeps.
+    protected override IEnumerable<string> ExtraSettings => [.. base.ExtraSettings, "--Modular:Metrics:Enabled=true", "--Modular:Metrics:BacklogSeconds=1"];
 }
 
 public sealed class FaultyOrderingTwiceOverRabbitMq : FaultyOrderingTwice

@@ -106,6 +106,68 @@ public abstract partial class OrderFlowScenarios<TTopology>(TTopology topology, 
     }
 
     [Fact]
+    public async Task the_operations_page_fits_the_screen_and_its_ledger_balances_after_a_dead_letter_is_replayed_from_it()
+    {
+        // Three orders and one that fails for good (a misconfigured merchant): a dead letter wherever Payments runs.
+        var widget = await _shop.AddProductAsync($"OPS-{_run}", 3m);
+        foreach (var i in Enumerable.Range(0, 3)) await _shop.WaitForOrderAsync(await _shop.PlaceAsync($"ops-{i}-{_run}", widget, 1), "Confirmed");
+        await _shop.SetSimulatorAsync(merchantMisconfigured: true);
+        var failing = await _shop.PlaceAsync($"ops-failing-{_run}", widget, 1);
+        var payments = topology.ProcessOf("Payments").Url;
+        await ShopClient.EventuallyAsync(async () => (await _shop.DeadLettersAsync(payments)).Count > 0, "the payment never failed for good");
+        await _shop.SetSimulatorAsync();
+
+        await using var browser = await BrowserSession.StartAsync();
+        var page = await browser.OpenAsync(new Uri(topology.GatewayUrl, "/ops?refresh=500"));
+        await page.FillAsync("#token", await Topology.TokenAsync("operator", "admin"));
+        await page.ClickAsync("#use-token");
+        var letter = page.Locator("#dead-letters tr[data-id]").First;
+        await letter.WaitForAsync();
+        await Assertions.Expect(page.Locator("#ledger tr[data-from]")).ToHaveCountAsync(8);
+        // Each deployment names its instances (this process, where nothing else knows them); each module how fast it is.
+        foreach (var deployment in topology.Processes.Select(p => p.Name).Distinct())
+            Assert.True(await page.Locator($"#deployments tr[data-deployment='{deployment}'] .instance").CountAsync() >= 1, $"{deployment} lists no instance");
+        await Assertions.Expect(page.Locator("#speeds tr[data-module='Payments']")).ToHaveCountAsync(1);
+        // The dead letter links to its edge in the ledger.
+        var edge = await letter.Locator("a.edge-link").GetAttributeAsync("href");
+        Assert.Equal("#edge-Ordering-PaymentRequestedEvent-Payments", edge);
+        Assert.Equal(1, await page.Locator(edge!).CountAsync());
+
+        // At 1280 and 1400 px: nothing wider than the window, every button inside it, no edge label over another or a module.
+        foreach (var width in new[] { 1280, 1400 })
+        {
+            await page.SetViewportSizeAsync(width, 800);
+            await page.WaitForTimeoutAsync(600); // one refresh redraws the map at this width
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"the page is wider than {width} px");
+            // One look at the page as drawn (it redraws every 500 ms): every button, the Replay ones included.
+            var outside = await page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('button')].map(b => [b.textContent, b.getBoundingClientRect()])
+                  .filter(([, r]) => r.left < 0 || r.right > window.innerWidth).map(([text, r]) => text + ' at ' + r.left + '..' + r.right)
+                """);
+            Assert.True(outside.Length == 0, $"at {width} px, buttons outside the window: {string.Join("; ", outside)}");
+            Assert.True(await page.Locator("#dead-letters button.replay").CountAsync() >= 1, "the dead letter has no Replay button");
+
+            var overlaps = await page.EvaluateAsync<string[]>("""
+                () => {
+                  const boxes = [...document.querySelectorAll('#module-map .edge text, #module-map .module rect')]
+                    .map(e => ({ name: e.textContent || e.parentNode.dataset.module, r: e.getBoundingClientRect(), label: e.tagName === 'text' }));
+                  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+                  return boxes.flatMap((a, i) => boxes.slice(i + 1).filter(b => (a.label || b.label) && hit(a.r, b.r)).map(b => a.name + ' / ' + b.name));
+                }
+                """);
+            Assert.True(overlaps.Length == 0, $"at {width} px, edge labels overlap: {string.Join("; ", overlaps)}");
+        }
+
+        // Replayed from the page: the order is confirmed, and once nothing moves every edge of the ledger balances.
+        await letter.Locator("button.replay").ClickAsync();
+        await _shop.WaitForOrderAsync(failing, "Confirmed");
+        await ShopClient.EventuallyAsync(async () => await page.Locator("#dead-letters tr[data-id]").CountAsync() == 0
+                && (await page.Locator("#ledger td.balance").AllTextContentsAsync()).All(b => b == "0"),
+            "the ledger on the page did not balance after the replay");
+        Assert.Equal(0, await page.Locator("#ledger tr.unbalanced, #ledger tr.undeclared").CountAsync());
+    }
+
+    [Fact]
     public async Task an_order_is_one_trace_across_every_process_it_crosses()
     {
         var widget = await _shop.AddProductAsync($"OT-{_run}", 3m);

@@ -28,9 +28,10 @@ internal sealed partial class BacklogMetrics : BackgroundService
         var deployment = new KeyValuePair<string, object?>(Telemetry.DeploymentTag, topology.Current.Name);
         _meter.CreateObservableGauge("modular.messages.backlog", () => Measure(deployment), "{message}",
             "Messages not finished, by the module they are for and their state");
-        // Every declared edge into a module here is reported, 0 when nothing waits: a balance always has this term.
-        var declared = edges.Where(e => topology.Current.Runs(e.Subscriber)).Select(e => (Module: e.Subscriber.Name, Message: e.MessageType.Name))
-            .Distinct().ToList();
+        // Every declared edge with a side here is reported from the start, 0 when nothing waits (what a module here sends
+        // waits in this store's outbox): a series that appeared only once something waited would make its delta() wrong.
+        var declared = edges.Where(e => topology.Current.Runs(e.Subscriber) || topology.Current.Runs(e.Publisher))
+            .Select(e => (Module: e.Subscriber.Name, Message: e.MessageType.Name)).Distinct().ToList();
         _meter.CreateObservableGauge("modular.ledger.waiting", () => MeasureWaiting(deployment, declared), "{message}",
             "Messages stored here and not finished (received, scheduled, to be sent), by the module they are for and their type");
         _meter.CreateObservableGauge("modular.backlog.up", () => new Measurement<int>(_latest is null ? 0 : 1, deployment),

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,9 +22,10 @@ public sealed record EdgeCounts(string Sender, string Message, string Module, lo
 
 /// <summary>
 /// The message ledger (ADR 0030): per edge — the sending module, the message, the handling module — how many messages this
-/// process sent, handled and dead-lettered. Each is counted where Wolverine reports it through its wire tap: a send once
-/// the durable local queue or the transport has the message (after the sender's transaction committed), a handling once
-/// its transaction committed, a dead letter once stored. Summed over every process by Prometheus
+/// process sent, handled and dead-lettered. A send is counted once the work that sent it committed (the handling of the
+/// message its module's handler took, or the request its module answered without an error): the message is then in
+/// the outbox or a durable local queue, however often the transport has to try. A handling is counted once committed,
+/// a dead letter once stored: Wolverine reports both through its wire tap. Summed over every process by Prometheus
 /// (<c>modular_ledger_sent_total</c>, <c>…_handled_total</c>, <c>…_dead_lettered_total</c>) and set against what
 /// waits (<c>modular_ledger_waiting</c>), an edge balances: the rules in <c>deploy/prometheus</c> say when it does not.
 /// Every handled message's edge is checked against the module map: an undeclared one is logged once and counted
@@ -45,11 +47,14 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
     private readonly HashSet<LedgerEdge> _declared;
     private readonly IServiceProvider _services;
     private readonly ILogger<MessageLedger> _logger;
+    private readonly PendingSends _pending;
     private BacklogReader? _queues;
 
-    public MessageLedger(TopologyMap topology, IReadOnlyList<MessageEdge> edges, IServiceProvider services, ILogger<MessageLedger> logger)
+    public MessageLedger(TopologyMap topology, IReadOnlyList<MessageEdge> edges, PendingSends pending, IServiceProvider services,
+        ILogger<MessageLedger> logger)
     {
-        (_services, _logger) = (services, logger);
+        (_pending, _services, _logger) = (pending, services, logger);
+        pending.Committed = RecordSent;
         _declared = edges.Select(e => new LedgerEdge(e.Publisher.Name, e.MessageType.Name, e.Subscriber.Name)).ToHashSet();
         // Every declared edge this process has a side of starts at 0: Prometheus' increase() then counts its first
         // messages too, and a balance has both of its terms from the first scrape.
@@ -58,13 +63,19 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
 
         var deployment = new KeyValuePair<string, object?>(Telemetry.DeploymentTag, topology.Current.Name);
         _meter.CreateObservableCounter("modular.ledger.sent", () => Measure(deployment, c => c.Sent), "{message}",
-            "Messages sent on each edge, once the queue or transport had them");
+            "Messages sent on each edge, once the work that sent them committed");
         _meter.CreateObservableCounter("modular.ledger.handled", () => Measure(deployment, c => c.Handled), "{message}",
             "Messages handled on each edge (committed)");
         _meter.CreateObservableCounter("modular.ledger.dead_lettered", () => Measure(deployment, c => c.DeadLettered), "{message}",
             "Messages of each edge that failed for good");
         _meter.CreateObservableCounter("modular.undeclared.edges", () => Measure(deployment, c => c.Declared ? null : c.Handled), "{message}",
             "Messages handled on an edge the module map does not declare");
+    }
+
+    /// <summary>A send whose sender's work committed.</summary>
+    private void RecordSent(PendingSends.Send send)
+    {
+        if (ReceiverOf(send.Destination) is { } module) Interlocked.Increment(ref Count(new LedgerEdge(send.Sender, NameOf(send.MessageType), module)).Sent);
     }
 
     /// <summary>Each edge's counts in this process, for the operations page.</summary>
@@ -75,34 +86,33 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
         .ToList();
 
     /// <summary>
-    /// A committed handling (a module's handler ran: it named itself on the envelope), or a send (not received from
-    /// anywhere). A message that arrived over the transport and was only relayed to local queues is neither.
+    /// A committed handling: a module's handler ran (it named itself on the envelope), and what it sent is sent. Wolverine
+    /// also calls this for a send, and for a message received over the transport and only relayed to local queues
+    /// (counted where a handler takes it): neither has a handler.
     /// </summary>
     public ValueTask RecordSuccessAsync(Envelope envelope)
     {
-        if (HandlerOf(envelope) is { } handler)
-        {
-            if (EdgeOf(envelope, handler) is { } handled) Interlocked.Increment(ref Count(handled).Handled);
-        }
-        else if (envelope.Listener is null && EdgeOf(envelope, ReceiverOf(envelope.Destination)) is { } sent)
-        {
-            Interlocked.Increment(ref Count(sent).Sent);
-        }
-
+        if (HandlerOf(envelope) is not { } handler) return ValueTask.CompletedTask;
+        if (EdgeOf(envelope, handler) is { } handled) Interlocked.Increment(ref Count(handled).Handled);
+        _pending.Commit(envelope);
         return ValueTask.CompletedTask;
     }
 
     /// <summary>Failed for good: stored as a dead letter.</summary>
     public ValueTask RecordFailureAsync(Envelope envelope, Exception exception)
     {
-        if (EdgeOf(envelope, HandlerOf(envelope) ?? ReceiverOf(envelope.Destination)) is { } edge) Interlocked.Increment(ref Count(edge).DeadLettered);
+        if (EdgeOf(envelope, HandlerOf(envelope) ?? ReceiverOf(envelope.Destination)) is { } edge)
+            Interlocked.Increment(ref Count(edge).DeadLettered);
         return ValueTask.CompletedTask;
     }
 
     private LedgerEdge? EdgeOf(Envelope envelope, string? module) =>
         module is not null && envelope.MessageType is { } type && envelope.Headers.TryGetValue(SenderHeader, out var sender) && sender is { Length: > 0 }
-            ? new LedgerEdge(sender, _messageNames.GetOrAdd(type, static t => t[(t.LastIndexOfAny(['.', '+']) + 1)..]), module)
+            ? new LedgerEdge(sender, NameOf(type), module)
             : null;
+
+    /// <summary>A message type's name from its Wolverine alias (its full name unless the type says otherwise).</summary>
+    private string NameOf(string type) => _messageNames.GetOrAdd(type, static t => t[(t.LastIndexOfAny(['.', '+']) + 1)..]);
 
     private static string? HandlerOf(Envelope envelope) =>
         envelope.Headers.TryGetValue(ModuleHandlerTags.HandlerHeader, out var module) ? module : null;
@@ -162,7 +172,7 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
     /// Stamps each message a module sends with the module (<see cref="SenderHeader"/>): the module whose handler is
     /// running, else the module whose route the request is on. A message relayed, retried or replayed keeps the stamp it has.
     /// </summary>
-    internal sealed class SenderStamp(ActiveModules modules) : IEnvelopeRule
+    internal sealed class SenderStamp(ActiveModules modules, PendingSends pending) : IEnvelopeRule
     {
         private readonly HttpContextAccessor _request = new();
 
@@ -173,11 +183,29 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
 
         public void ApplyCorrelation(IMessageContext originator, Envelope outgoing)
         {
-            if (outgoing.Headers.ContainsKey(SenderHeader)) return;
-            var sender = originator.Envelope is { } incoming
-                ? HandlerOf(incoming)
-                : _request.HttpContext?.Request.Path is { HasValue: true } path ? modules.OwnerOfRoute(path)?.Name : null;
-            if (sender is not null) outgoing.Headers[SenderHeader] = sender;
+            var request = _request.HttpContext;
+            string? sender;
+            if (outgoing.Headers.TryGetValue(SenderHeader, out var named))
+            {
+                // Relayed while a received message is handled (it was counted where it was first sent), or named by the
+                // code that sends it (a replay: a new send on the same edge).
+                if (originator.Envelope is not null) return;
+                sender = named;
+            }
+            else
+            {
+                sender = originator.Envelope is { } incoming ? HandlerOf(incoming)
+                    : request is not null ? modules.OwnerOfRoute(request.Request.Path)?.Name
+                    : null;
+                if (sender is null) return;
+                outgoing.Headers[SenderHeader] = sender;
+            }
+
+            if (outgoing.MessageType is not { } type) return;
+            var send = new PendingSends.Send(sender!, type, outgoing.Destination);
+            if (originator.Envelope is { } handling) pending.Add(handling, send);
+            else if (request is not null) pending.Add(request, send);
+            else pending.Committed?.Invoke(send); // no transaction of a handler or request around it: sent now
         }
     }
 
@@ -187,12 +215,62 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
     /// </summary>
     public static void Apply(WolverineOptions opts, ActiveModules modules)
     {
-        opts.MetadataRules.Add(new SenderStamp(modules));
+        var pending = new PendingSends();
+        opts.MetadataRules.Add(new SenderStamp(modules, pending));
+        opts.Services.AddSingleton(pending);
         opts.Services.AddSingleton<MessageLedger>();
         opts.Services.AddSingleton<IWireTap>(provider => provider.GetRequiredService<MessageLedger>());
         opts.Services.AddSingleton<ModuleSpeeds>(); // the operations page's other half: which module is slow
         opts.Policies.AllListeners(listener => listener.UseWireTap());
         opts.Policies.AllLocalQueues(queue => queue.UseWireTap());
         opts.Policies.AllSenders(sender => sender.UseWireTap());
+    }
+}
+
+/// <summary>
+/// What the handling of a message, or a request, has sent so far: counted as sent once that work committed — the
+/// handling succeeded (each attempt sends afresh: only the successful attempt's count), or the request was answered
+/// below 400. Work that fails leaves its sends here, and they go with it.
+/// </summary>
+public sealed class PendingSends
+{
+    public sealed record Send(string Sender, string MessageType, Uri? Destination);
+
+    private sealed record Attempted(int Attempt, Send Send);
+
+    private readonly ConditionalWeakTable<Envelope, List<Attempted>> _handlings = new();
+
+    /// <summary>Where committed sends go (the ledger).</summary>
+    public Action<Send>? Committed { get; set; }
+
+    public void Add(Envelope handling, Send send)
+    {
+        var sends = _handlings.GetOrCreateValue(handling);
+        lock (sends) sends.Add(new Attempted(handling.Attempts, send));
+    }
+
+    public void Add(HttpContext request, Send send)
+    {
+        if (request.Items[typeof(PendingSends)] is not List<Send> sends)
+        {
+            request.Items[typeof(PendingSends)] = sends = [];
+            request.Response.OnCompleted(() =>
+            {
+                if (request.Response.StatusCode < 400)
+                    foreach (var committed in sends) Committed?.Invoke(committed);
+                return Task.CompletedTask;
+            });
+        }
+
+        sends.Add(send);
+    }
+
+    /// <summary>The handling of <paramref name="handling"/> committed: what its last attempt sent is sent.</summary>
+    public void Commit(Envelope handling)
+    {
+        if (!_handlings.TryGetValue(handling, out var sends)) return;
+        _handlings.Remove(handling);
+        lock (sends)
+            foreach (var attempted in sends.Where(a => a.Attempt == handling.Attempts)) Committed?.Invoke(attempted.Send);
     }
 }

@@ -26,9 +26,11 @@ public sealed class ModuleSpeeds : IDisposable
     private readonly TimeProvider _clock;
     private readonly long _started;
 
-    public ModuleSpeeds(TimeProvider clock)
+    /// <param name="modules">Only these are measured: a gateway also sees (and tags) the requests it forwards to other modules.</param>
+    public ModuleSpeeds(TimeProvider clock, Composition.Modules.ActiveModules modules)
     {
         (_clock, _started) = (clock, clock.GetTimestamp());
+        var here = modules.All.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Name is "wolverine-execution-time" or "wolverine-execution-failure" or "http.server.request.duration")
@@ -36,7 +38,7 @@ public sealed class ModuleSpeeds : IDisposable
         };
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
-            if (ModuleOf(tags) is not { } module) return;
+            if (ModuleOf(tags) is not { } module || !here.Contains(module)) return;
             var windows = _modules.GetOrAdd(module, _ => (new Window(), new Window()));
             if (instrument.Name == "http.server.request.duration")
                 windows.Requests.Record(value * 1000, failed: ServerError(tags), Now);
@@ -45,7 +47,7 @@ public sealed class ModuleSpeeds : IDisposable
         });
         _listener.SetMeasurementEventCallback<int>((_, _, tags, _) =>
         {
-            if (ModuleOf(tags) is { } module) _modules.GetOrAdd(module, _ => (new Window(), new Window())).Messages.Fail(Now);
+            if (ModuleOf(tags) is { } module && here.Contains(module)) _modules.GetOrAdd(module, _ => (new Window(), new Window())).Messages.Fail(Now);
         });
         _listener.Start();
     }
