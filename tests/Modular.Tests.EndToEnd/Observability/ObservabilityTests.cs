@@ -101,6 +101,10 @@ public sealed class ObservabilityTests(ObservedSystem system) : IClassFixture<Ob
         foreach (var deployment in new[] { "catalog", "ordering", "payments" })
             await Assertions.Expect(page.Locator($"#deployments tr[data-deployment='{deployment}'] .status")).ToHaveAttributeAsync("data-status", "up");
         await Assertions.Expect(page.Locator("#backlog tr[data-module]")).ToHaveCountAsync(3);
+        // Which module is slow: each module, where it runs, with its messages or requests per second and p95 (metrics on).
+        foreach (var (deployment, module) in new[] { ("catalog", "Catalog"), ("ordering", "Ordering"), ("payments", "Payments") })
+            await Assertions.Expect(page.Locator($"#speeds tr[data-deployment='{deployment}'][data-module='{module}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#speeds tr.slowest")).Not.ToHaveCountAsync(0);
 
         // A payment fails for good in Payments' deployment; the page lists it, the operator fixes the cause and replays.
         using var shop = new ShopClient(system.Topology);

@@ -50,7 +50,7 @@ public sealed class BacklogReader(IWolverineRuntime runtime, HandlerGraph handle
             counts[module.Name] = (c.Incoming + incoming, c.Scheduled + scheduled, c.Outgoing + outgoing, c.DeadLetters + dead, c.Queued + queued);
             if (message is null || incoming + scheduled + outgoing == 0) return;
             if (!waiting.TryGetValue(module.Name, out var byMessage)) waiting[module.Name] = byMessage = new(StringComparer.Ordinal);
-            var name = message[(message.LastIndexOfAny(['.', '+']) + 1)..];
+            var name = MessageLedger.MessageName(message);
             byMessage[name] = byMessage.GetValueOrDefault(name) + incoming + scheduled + outgoing;
         }
 

@@ -45,15 +45,18 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
     private readonly ConcurrentDictionary<string, string> _messageNames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Uri, string?> _receivers = new();
     private readonly HashSet<LedgerEdge> _declared;
+    private readonly HashSet<string> _modules;
     private readonly IServiceProvider _services;
     private readonly ILogger<MessageLedger> _logger;
     private readonly PendingSends _pending;
     private BacklogReader? _queues;
 
-    public MessageLedger(TopologyMap topology, IReadOnlyList<MessageEdge> edges, PendingSends pending, IServiceProvider services,
-        ILogger<MessageLedger> logger)
+    public MessageLedger(TopologyMap topology, IReadOnlyList<MessageEdge> edges, AvailableModules available, PendingSends pending,
+        IServiceProvider services, ILogger<MessageLedger> logger)
     {
         (_pending, _services, _logger) = (pending, services, logger);
+        // A sender header naming no module of this system (written by something else on the broker) is no edge.
+        _modules = available.All.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         pending.Committed = RecordSent;
         _declared = edges.Select(e => new LedgerEdge(e.Publisher.Name, e.MessageType.Name, e.Subscriber.Name)).ToHashSet();
         // Every declared edge this process has a side of starts at 0: Prometheus' increase() then counts its first
@@ -75,7 +78,7 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
     /// <summary>A send whose sender's work committed.</summary>
     private void RecordSent(PendingSends.Send send)
     {
-        if (ReceiverOf(send.Destination) is { } module) Interlocked.Increment(ref Count(new LedgerEdge(send.Sender, NameOf(send.MessageType), module)).Sent);
+        if (_modules.Contains(send.Sender) && ReceiverOf(send.Destination) is { } module) Interlocked.Increment(ref Count(new LedgerEdge(send.Sender, NameOf(send.MessageType), module)).Sent);
     }
 
     /// <summary>Each edge's counts in this process, for the operations page.</summary>
@@ -107,12 +110,15 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
     }
 
     private LedgerEdge? EdgeOf(Envelope envelope, string? module) =>
-        module is not null && envelope.MessageType is { } type && envelope.Headers.TryGetValue(SenderHeader, out var sender) && sender is { Length: > 0 }
+        module is not null && envelope.MessageType is { } type && envelope.Headers.TryGetValue(SenderHeader, out var sender)
+        && sender is not null && _modules.Contains(sender)
             ? new LedgerEdge(sender, NameOf(type), module)
             : null;
 
+    private string NameOf(string type) => _messageNames.GetOrAdd(type, MessageName);
+
     /// <summary>A message type's name from its Wolverine alias (its full name unless the type says otherwise).</summary>
-    private string NameOf(string type) => _messageNames.GetOrAdd(type, static t => t[(t.LastIndexOfAny(['.', '+']) + 1)..]);
+    internal static string MessageName(string alias) => alias[(alias.LastIndexOfAny(['.', '+']) + 1)..];
 
     private static string? HandlerOf(Envelope envelope) =>
         envelope.Headers.TryGetValue(ModuleHandlerTags.HandlerHeader, out var module) ? module : null;
@@ -210,8 +216,7 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
     }
 
     /// <summary>
-    /// The ledger as Wolverine's wire tap on every endpoint, the sender's stamp on every message, and the modules' speeds
-    /// beside it on the operations page.
+    /// The ledger as Wolverine's wire tap where messages are handled, and the sender's stamp on every message.
     /// </summary>
     public static void Apply(WolverineOptions opts, ActiveModules modules)
     {
@@ -220,10 +225,9 @@ public sealed partial class MessageLedger : IWireTap, IDisposable
         opts.Services.AddSingleton(pending);
         opts.Services.AddSingleton<MessageLedger>();
         opts.Services.AddSingleton<IWireTap>(provider => provider.GetRequiredService<MessageLedger>());
-        opts.Services.AddSingleton<ModuleSpeeds>(); // the operations page's other half: which module is slow
+        // Where messages are handled: transport listeners and local queues (sends are counted by PendingSends).
         opts.Policies.AllListeners(listener => listener.UseWireTap());
         opts.Policies.AllLocalQueues(queue => queue.UseWireTap());
-        opts.Policies.AllSenders(sender => sender.UseWireTap());
     }
 }
 

@@ -38,15 +38,18 @@ public static class OperationsEndpoints
     /// <summary>How long the gateway waits for a remote deployment's answer before calling it down.</summary>
     public static readonly TimeSpan RemotePatience = TimeSpan.FromSeconds(5);
 
-    /// <summary>The operations view and, when metrics are scraped, the backlog gauges' sampler.</summary>
+    /// <summary>
+    /// The operations view and, when metrics are on, the backlog gauges' sampler and the modules' speeds (read from the
+    /// meters the metrics switch on: with metrics off they are not measured at all).
+    /// </summary>
     internal static void AddOperations(this IServiceCollection services, TopologyMap topology, MetricsOptions metrics)
     {
         services.AddHttpClient(HttpClientName, http => http.Timeout = RemotePatience);
-        if (metrics.Enabled)
-            services.AddHostedService(provider => new BacklogMetrics(provider.GetRequiredService<BacklogReader>(), topology,
-                provider.GetRequiredService<IReadOnlyList<MessageEdge>>(),
-                TimeSpan.FromSeconds(Math.Max(1, metrics.BacklogSeconds)),
-                provider.GetRequiredService<ILogger<BacklogMetrics>>()));
+        if (!metrics.Enabled) return;
+        services.AddSingleton<ModuleSpeeds>();
+        services.AddHostedService(provider => new BacklogMetrics(provider.GetRequiredService<BacklogReader>(), topology,
+            provider.GetRequiredService<IReadOnlyList<MessageEdge>>(), TimeSpan.FromSeconds(Math.Max(1, metrics.BacklogSeconds)),
+            provider.GetRequiredService<ILogger<BacklogMetrics>>()));
     }
 
     internal static void MapOperations(this WebApplication app, IReadOnlyList<ModuleDefinition> available)
