@@ -86,7 +86,11 @@ public static class OperationsEndpoints
                 var here = instances?.InstancesOf(deployment.Name) ?? [new InstanceView($"{context.Request.Scheme}://{context.Request.Host} (this process)", "Healthy")];
                 try
                 {
-                    return DeploymentStatus.Of(deployment, "up", here, await WorkAsync(services, ct), null);
+                    var work = await WorkAsync(services, ct);
+                    // Several instances of the gateway's deployment: the ledger is each one's, so all are asked (this one too).
+                    var live = here.Where(i => i.Health != "Unhealthy").ToList();
+                    if (live.Count > 1) work = await WithEveryInstanceAsync(context, services, deployment, live, work, ct);
+                    return DeploymentStatus.Of(deployment, "up", here, work, null);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
