@@ -22,7 +22,7 @@ namespace Modular.Platform.Distribution.Operations;
 
 /// <summary>
 /// The operations page (<c>/ops</c>) and what it reads. <c>GET /api/admin/ops</c>: the module map and, per deployment,
-/// instances and health, per-module backlog and dead letters — on the gateway, every deployment's (it asks each
+/// instances and health, per-module backlog and dead letters, the message ledger and the modules' speeds — on the gateway, every deployment's (it asks each
 /// remote one's <c>GET /api/admin/ops/work</c>, with the caller's token, and answers <c>down</c> at once for a deployment
 /// whose instances the health checks took out). <c>POST /api/admin/ops/deployments/{deployment}/dead-letters/{id}/replay</c>
 /// replays a dead letter wherever it is. Reading and replaying are admin-only in every environment (the page asks for
