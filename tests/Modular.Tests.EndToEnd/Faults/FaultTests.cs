@@ -100,8 +100,7 @@ public sealed class RabbitMqFaults(FaultyOrderingTwiceOverRabbitMq topology, ITe
         var ordering = Topology.ProcessOf("Ordering");
         var probes = new List<string>();
         // A real Prometheus watches the run with the shipped rules: afterwards every edge of the ledger balances.
-        await using var prometheus = await LocalPrometheus.StartAsync(Topology.Processes.GroupBy(p => p.Name)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<Uri>)g.Select(p => p.Url).ToList()));
+        await using var prometheus = await LocalPrometheus.StartAsync(Topology.ScrapeTargets());
         var start = await MessageLedgerCheck.StartAsync(prometheus, Topology.Processes.Count);
         await Run.RunAsync("rabbitmq-kill-9-restart", () => Topology.KillAndRestartBrokerAsync(() =>
             // Orders are still accepted into the outbox: degraded, not unready (an orchestrator keeps the pod).

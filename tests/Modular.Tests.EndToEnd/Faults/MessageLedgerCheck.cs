@@ -19,11 +19,13 @@ public static class MessageLedgerCheck
     /// <summary>Once Prometheus has scraped the ledger of every one of <paramref name="processes"/>: the moment the run starts from (Unix seconds).</summary>
     public static async Task<double> StartAsync(LocalPrometheus prometheus, int processes)
     {
-        await ShopClient.EventuallyAsync(async () => (await prometheus.QueryAsync("count by (instance) (modular_ledger_sent_total)")).Count == processes
-                && (await prometheus.QueryAsync("count by (instance) (modular_ledger_waiting)")).Count == processes,
+        var now = (await prometheus.QueryAsync("vector(time())")).Single().Value.ToString("0.000", CultureInfo.InvariantCulture);
+        // Every process scraped, its ledger and its waiting, after this moment: the run's start has each one's counts.
+        await ShopClient.EventuallyAsync(async () =>
+                (await prometheus.QueryAsync($"count by (instance) (timestamp(modular_ledger_sent_total) > {now})")).Count == processes
+                && (await prometheus.QueryAsync($"count by (instance) (timestamp(modular_ledger_waiting) > {now})")).Count == processes,
             () => "Prometheus never scraped the ledger of every process", OrderRun.Patience);
-        await Task.Delay(TimeSpan.FromSeconds(2)); // a scrape of every process after this moment
-        return (await prometheus.QueryAsync("vector(time())")).Single().Value - 1;
+        return (await prometheus.QueryAsync("vector(time())")).Single().Value;
     }
 
     /// <param name="orders">At least this many went through: the payment request edge must have carried them.</param>

@@ -36,8 +36,7 @@ public sealed class ObservedSystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Topology.InitializeAsync();
-        Prometheus = await LocalPrometheus.StartAsync(Topology.Processes.GroupBy(p => p.Name)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<Uri>)g.Select(p => p.Url).ToList()));
+        Prometheus = await LocalPrometheus.StartAsync(Topology.ScrapeTargets());
 
         using var shop = new ShopClient(Topology);
         await shop.SetSimulatorAsync();

@@ -135,8 +135,7 @@ public abstract partial class OrderFlowScenarios<TTopology>(TTopology topology, 
         // At 1280 and 1400 px: nothing wider than the window, every button inside it, no edge label over another or a module.
         foreach (var width in new[] { 1280, 1400 })
         {
-            await page.SetViewportSizeAsync(width, 800);
-            await page.WaitForTimeoutAsync(600); // one refresh redraws the map at this width
+            await page.SetViewportSizeAsync(width, 800); // the layout is measured as the browser lays it out at this width
             Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"the page is wider than {width} px");
             // One look at the page as drawn (it redraws every 500 ms): every button, the Replay ones included.
             var outside = await page.EvaluateAsync<string[]>("""

@@ -110,6 +110,10 @@ public abstract class Topology : IAsyncLifetime
     /// <summary>The (first) instance of the deployment hosting a module.</summary>
     public HostProcess ProcessOf(string module) => InstancesOfDeployment(DeploymentOf(module))[0];
 
+    /// <summary>What a Prometheus scrapes: per deployment, the base URLs of its processes.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Uri>> ScrapeTargets() =>
+        _processes.GroupBy(p => p.Name).ToDictionary(g => g.Key, g => (IReadOnlyList<Uri>)g.Select(p => p.Url).ToList());
+
     public IReadOnlyList<HostProcess> InstancesOfDeployment(string deployment) => _processes.Where(p => p.Name == deployment).ToList();
 
     public async Task InitializeAsync()
